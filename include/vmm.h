@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvmm - run a KVM virtual machine from inside your own process.
+ *
+ * The library never exits the process, never installs signal handlers
+ * and never writes to stdout/stderr: console output and log lines reach
+ * you through the callbacks in struct vmm_config. Every call returns 0
+ * or a negative errno; vmm_error() gives a one-line explanation of the
+ * last failure. Several VMs may live in one process.
+ *
+ * Typical use:
+ *
+ *	struct vmm_config cfg;
+ *	struct vmm *vm;
+ *	struct vmm_exit ex;
+ *
+ *	vmm_config_init(&cfg);
+ *	cfg.kernel = "bzImage";
+ *	cfg.mem_size = 1ULL << 30;
+ *	if (vmm_create(&cfg, &vm) == 0) {
+ *		if (vmm_start(vm) == 0)
+ *			vmm_wait(vm, &ex);
+ *		else
+ *			fprintf(stderr, "%s\n", vmm_error(vm));
+ *		vmm_destroy(vm);
+ *	}
+ */
+#ifndef LIBVMM_H
+#define LIBVMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define VMM_API __attribute__((visibility("default")))
+#else
+#define VMM_API
+#endif
+
+/* An opaque virtual machine. */
+struct vmm;
+
+/* Log levels passed to vmm_config.log. */
+enum vmm_log_level {
+	VMM_LOG_ERROR = 0,
+	VMM_LOG_WARN = 1,
+	VMM_LOG_INFO = 2,
+	VMM_LOG_DEBUG = 3,
+};
+
+/*
+ * struct vmm_config - everything needed to create a VM.
+ *
+ * Always initialise with vmm_config_init(): it sets @size, which lets
+ * later versions of the library add fields at the end without breaking
+ * callers built against this one. Strings are copied by vmm_create().
+ */
+struct vmm_config {
+	size_t size;		/* sizeof(struct vmm_config), set by init */
+
+	const char *kernel;	/* bzImage or ELF with a PVH note; required */
+	const char *initrd;	/* optional initramfs */
+	const char *cmdline;	/* NULL: "console=ttyS0 panic=-1" */
+	uint64_t mem_size;	/* guest RAM in bytes; default 512 MiB */
+	unsigned int cpus;	/* vCPUs; default 1 */
+	bool hugepages;		/* back guest RAM with 2 MiB huge pages */
+	const char *kvm_path;	/* NULL: "/dev/kvm" */
+
+	/*
+	 * Console output from the guest's serial port. Called on a vCPU
+	 * thread, in order, with no library lock held that would block
+	 * vmm_console_write(). NULL discards the output.
+	 */
+	void (*console_out)(void *opaque, const char *buf, size_t len);
+
+	/*
+	 * Log lines (no trailing newline). Called on whichever thread hit
+	 * the event: the caller's thread during vmm_start(), a vCPU thread
+	 * while running. NULL discards them.
+	 */
+	void (*log)(void *opaque, enum vmm_log_level level, const char *msg);
+	enum vmm_log_level log_level;	/* lines above this are dropped */
+
+	void *opaque;		/* passed back to every callback */
+};
+
+/* Why a VM stopped; see struct vmm_exit. */
+enum vmm_exit_reason {
+	VMM_EXIT_NONE = 0,	/* still running */
+	VMM_EXIT_POWEROFF,	/* guest ACPI poweroff */
+	VMM_EXIT_RESET,		/* guest reboot: keyboard controller, ACPI
+				 * reset register or triple fault */
+	VMM_EXIT_PANIC,		/* guest kernel panic (pvpanic) */
+	VMM_EXIT_GUEST_CODE,	/* guest wrote a status to the exit port */
+	VMM_EXIT_STOPPED,	/* vmm_stop() was called */
+	VMM_EXIT_ERROR,		/* the VMM failed; see vmm_error() */
+};
+
+/* struct vmm_exit - the outcome reported by vmm_wait(). */
+struct vmm_exit {
+	enum vmm_exit_reason reason;
+	int code;		/* VMM_EXIT_GUEST_CODE: the value written;
+				 * VMM_EXIT_ERROR: the negative errno */
+};
+
+/* vmm_version - the library version, e.g. "0.1.0". */
+VMM_API const char *vmm_version(void);
+
+/* vmm_config_init - fill @cfg with defaults (and its size). */
+VMM_API void vmm_config_init(struct vmm_config *cfg);
+
+/*
+ * vmm_create - allocate a VM from @cfg. Cheap: it validates and copies
+ * the configuration but opens nothing; vmm_start() does the real work.
+ * Returns 0 and sets *@out; -EINVAL if @cfg is NULL or was not set up
+ * by vmm_config_init(); -ENOMEM. Problems with the kernel file, sizes
+ * or /dev/kvm are found by vmm_start().
+ */
+VMM_API int vmm_create(const struct vmm_config *cfg, struct vmm **out);
+
+/*
+ * vmm_start - open KVM, map guest RAM, load the kernel, build the boot
+ * tables, create the devices and vCPUs, and start the vCPU threads.
+ * Returns 0 once the guest is running, or -errno with vmm_error() set;
+ * a failed VM can only be destroyed.
+ */
+VMM_API int vmm_start(struct vmm *vm);
+
+/*
+ * vmm_wait - block until the guest stops, join its threads and report
+ * why in *@ex. Safe to call more than once; returns -EINVAL if the VM
+ * was never started.
+ */
+VMM_API int vmm_wait(struct vmm *vm, struct vmm_exit *ex);
+
+/*
+ * vmm_stop - stop the guest now (like pulling the power cord). Safe
+ * from any thread, including callbacks; returns at once, vmm_wait()
+ * then reports VMM_EXIT_STOPPED unless the guest had already stopped.
+ */
+VMM_API int vmm_stop(struct vmm *vm);
+
+/*
+ * vmm_poll_fd - a file descriptor that becomes readable when the guest
+ * has stopped, for callers with their own event loop. Owned by the VM.
+ */
+VMM_API int vmm_poll_fd(const struct vmm *vm);
+
+/*
+ * vmm_console_write - send bytes to the guest console. Returns how many
+ * were accepted (the receive buffer is bounded: retry the rest later),
+ * or -errno. Any thread.
+ */
+VMM_API int vmm_console_write(struct vmm *vm, const void *buf, size_t len);
+
+/* vmm_destroy - stop the VM if needed and free everything. NULL is ok. */
+VMM_API void vmm_destroy(struct vmm *vm);
+
+/* vmm_error - one line describing the last failure ("" if none). */
+VMM_API const char *vmm_error(const struct vmm *vm);
+
+/*
+ * vmm_parse_size - parse "256M", "1G", "5G" or plain bytes. Binary
+ * suffixes K, M, G, T. Returns -EINVAL for malformed input and -ERANGE
+ * for values that overflow 64 bits.
+ */
+VMM_API int vmm_parse_size(const char *s, uint64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

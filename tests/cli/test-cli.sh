@@ -1,0 +1,92 @@
+#!/bin/sh
+# Bad input at the command line: each case must give exactly one line on
+# stderr that names the problem, the documented non-zero status, and never
+# a crash (status >= 128) or a hang. None of these needs KVM: the CLI and
+# the library check files and sizes before they open /dev/kvm.
+# usage: test-cli.sh VMM
+VMM=$1
+W=$(mktemp -d)
+RUN=
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+
+# case NAME STATUS REGEX ARGS...
+check() {
+	name=$1 want=$2 regex=$3
+	shift 3
+	# shellcheck disable=SC2086
+	timeout -s KILL 20 $RUN "$VMM" "$@" </dev/null >"$W/out" 2>"$W/err"
+	got=$?
+	lines=$(wc -l <"$W/err")
+	if [ "$got" -eq "$want" ] && [ "$lines" -eq 1 ] &&
+	   grep -Eq "$regex" "$W/err"; then
+		pass=$((pass + 1))
+		echo "PASS $name: $(cat "$W/err")"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name: status $got (want $want), $lines stderr lines, want /$regex/:"
+		sed 's/^/  | /' "$W/err"
+	fi
+}
+
+printf 'this is not a kernel, just some text\n' >"$W/text"
+head -c 100000 /dev/urandom >"$W/random"
+: >"$W/empty"
+printf '\177ELF' >"$W/elfstub"
+mkdir "$W/dir"
+k="$W/random"
+
+check unknown-flag 2 "unknown option '--bogus'" --bogus
+check no-kernel 2 "no kernel given" --mem 1G
+check stray-arg 2 "unexpected argument 'extra'" --kernel x extra
+check mem-zero 2 "--mem 0: .*zero" --kernel "$k" --mem 0
+check mem-10X 2 "--mem 10X: not a size" --kernel "$k" --mem 10X
+check mem-empty 2 "--mem : not a size" --kernel "$k" --mem ""
+check mem-overflow 2 "--mem .*too large" --kernel "$k" --mem 99999999999999999999T
+check mem-too-small 1 "too small" --kernel "$k" --mem 1M
+check mem-huge 1 "too large" --kernel "$k" --mem 100T
+check cpus-zero 2 "--cpus 0" --kernel "$k" --cpus 0
+check cpus-word 2 "--cpus two: not a number" --kernel "$k" --cpus two
+check cpus-negative 2 "--cpus -1" --kernel "$k" --cpus -1
+check missing-arg 2 "needs an argument" --kernel
+check kernel-missing 1 "kernel /nonexistent/bzImage: No such file" --kernel /nonexistent/bzImage
+check kernel-dir 1 "is a directory" --kernel "$W/dir"
+check initrd-missing 1 "initrd /nonexistent/initrd: No such file" --kernel "$k" --initrd /nonexistent/initrd
+
+# As root, drop to nobody to see the permission errors a user would.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+   command -v unshare >/dev/null && unshare --mount true 2>/dev/null; then
+	chmod 755 "$W"
+	cp "$W/random" "$W/secret"
+	chmod 600 "$W/secret"
+	chmod 644 "$W/random"
+	RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	check kernel-unreadable 1 "kernel .*/secret: Permission denied" --kernel "$W/secret"
+	# A private /dev with no kvm node, and one with a root-only node.
+	cat >"$W/nokvm" <<'EOS'
+#!/bin/sh
+mount -t tmpfs none /dev && exec "$@"
+EOS
+	cat >"$W/rootkvm" <<'EOS'
+#!/bin/sh
+mount -t tmpfs none /dev && mknod -m 600 /dev/kvm c 10 232 &&
+exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+EOS
+	chmod +x "$W/nokvm" "$W/rootkvm"
+	RUN="unshare --mount $W/nokvm"
+	check no-dev-kvm 1 "cannot open /dev/kvm: No such file or directory" --kernel "$W/random"
+	RUN="unshare --mount $W/rootkvm"
+	check kvm-permission 1 "cannot open /dev/kvm: Permission denied" --kernel "$W/random"
+	RUN=
+else
+	echo "SKIP permission cases: need root, setpriv and unshare"
+fi
+
+# --help and --version succeed and print to stdout.
+if "$VMM" --help | grep -q -- '--kernel FILE' && "$VMM" --version | grep -Eq '^vmm [0-9]'; then
+	pass=$((pass + 1)); echo "PASS help-version"
+else
+	fail=$((fail + 1)); echo "FAIL help-version"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
