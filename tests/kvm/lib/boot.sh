@@ -1,0 +1,94 @@
+# tests/kvm/lib/boot.sh — helpers sourced by the Linux boot cases (tests/kvm/boot-*.sh).
+# POSIX sh: the cases run under busybox sh inside the nested machine, under any sh on hardware.
+#
+# Env (set by tests/kvm-suite): VMM (vmm binary), KERNEL, INITRD (guest kit: guest/mkguest.sh),
+#   WORK (scratch dir of this case).
+# Knobs: VMM_TEST_TIMEOUT  seconds allowed for one guest boot-to-exit (default 600; nested L2
+#                          boots run inside a TCG-emulated L1 and take 30-90 s or more)
+#        VMM_TEST_VERBOSE=1  boot without "quiet": the full kernel log (slower: every console byte is
+#                          a VM exit, very costly nested)
+#
+# The guest kit's init prints VMM-GUEST-READY, runs vmm_run="COMMAND" from the kernel command line
+# with sh -c, prints VMM-RUN-EXIT <status> and powers off (see guest/mkguest.sh).
+
+: "${VMM:?VMM must name the vmm binary}" "${KERNEL:?KERNEL must name the guest kernel}"
+: "${INITRD:?INITRD must name the guest initramfs}" "${WORK:?WORK must name a scratch dir}"
+VMM_TEST_TIMEOUT=${VMM_TEST_TIMEOUT:-600}
+
+[ -x "$VMM" ] || { echo "FAIL: vmm binary $VMM is missing or not executable"; exit 1; }
+[ -r "$KERNEL" ] || { echo "FAIL: guest kernel $KERNEL is not readable"; exit 1; }
+[ -r "$INITRD" ] || { echo "FAIL: guest initramfs $INITRD is not readable"; exit 1; }
+mkdir -p "$WORK" || exit 1
+
+CONSOLE=$WORK/console.log     # guest console (vmm stdout), \r stripped
+VMMERR=$WORK/vmm.stderr       # vmm's own messages
+status=
+checks=0
+
+# the kernel command line: vmm's default plus "quiet" (unless VMM_TEST_VERBOSE) plus ARGS
+kcmdline() {
+  if [ "${VMM_TEST_VERBOSE:-0}" = 1 ]; then q=; else q=" quiet"; fi
+  echo "console=ttyS0 panic=-1$q${1:+ $1}"
+}
+# a command line that makes the guest run COMMAND (no '"' allowed in it: the kernel's quoting is simple)
+run_cmdline() {
+  case "$1" in *'"'*) echo "test bug: vmm_run command holds a double quote" >&2; exit 1 ;; esac
+  kcmdline "vmm_run=\"$1\"${2:+ $2}"
+}
+
+show_logs() {
+  echo "----- guest console ($CONSOLE), last 150 lines -----"
+  tail -n 150 "$CONSOLE" 2>/dev/null
+  echo "----- vmm stderr ($VMMERR) -----"
+  tail -n 50 "$VMMERR" 2>/dev/null
+  echo "-----"
+}
+fail() {
+  echo "FAIL: $*"
+  show_logs
+  exit 1
+}
+ok() { checks=$((checks + 1)); echo "ok: $*"; }
+pass() {
+  echo "all $checks checks passed"
+  [ "${VMM_TEST_SHOWLOG:-0}" = 1 ] && show_logs
+  exit 0
+}
+
+# run_vmm VMM-ARGS...: boots the guest kit with stdin from /dev/null; sets $status
+run_vmm() {
+  echo "run: $VMM --kernel $KERNEL --initrd $INITRD $*"
+  t0=$(date +%s)
+  timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$INITRD" "$@" \
+    </dev/null >"$WORK/console.raw" 2>"$VMMERR"
+  status=$?
+  tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"
+  echo "vmm exited with status $status after $(( $(date +%s) - t0 )) s"
+}
+
+# expect_status N: the status of the last run_vmm
+expect_status() {
+  if [ "$status" = "$1" ]; then ok "vmm exit status is $1 ($2)"; return; fi
+  case "$status" in
+    124|137) fail "vmm exit status $status, expected $1 ($2): timed out after $VMM_TEST_TIMEOUT s" ;;
+    143) fail "vmm exit status 143, expected $1 ($2): SIGTERM (timeout after $VMM_TEST_TIMEOUT s?)" ;;
+    *) fail "vmm exit status $status, expected $1 ($2)" ;;
+  esac
+}
+# expect_console ERE DESCRIPTION: some console line matches ERE
+expect_console() {
+  if grep -qE -- "$1" "$CONSOLE"; then ok "console shows $2: $(grep -E -- "$1" "$CONSOLE" | head -n1)"
+  else fail "console lacks $2 (no line matching /$1/)"; fi
+}
+# expect_no_console ERE DESCRIPTION
+expect_no_console() {
+  if grep -qE -- "$1" "$CONSOLE"; then fail "console shows $2: $(grep -E -- "$1" "$CONSOLE" | head -n1)"
+  else ok "console has no $2"; fi
+}
+# expect_eq GOT WANT WHAT
+expect_eq() {
+  if [ "$1" = "$2" ]; then ok "$3 = $2"; else fail "$3 = '$1', expected $2"; fi
+}
+expect_ready() { expect_console '^VMM-GUEST-READY$' "the guest kit's ready marker"; }
+# console_value NAME: the value printed by the guest as NAME=value
+console_value() { sed -n "s/.*$1=\([0-9][0-9]*\).*/\1/p" "$CONSOLE" | head -n1; }
