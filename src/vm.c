@@ -99,6 +99,8 @@ static int vm_check_config(struct vm *vm)
 	if (!vm->kernel || !*vm->kernel)
 		return errbuf_set(&vm->err, -EINVAL, "no kernel given");
 	err = vm_check_file(vm, "kernel", vm->kernel);
+	if (!err)
+		err = loader_check(vm->kernel, &vm->err);
 	if (!err && vm->initrd)
 		err = vm_check_file(vm, "initrd", vm->initrd);
 	if (err)

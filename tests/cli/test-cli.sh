@@ -3,8 +3,9 @@
 # stderr that names the problem, the documented non-zero status, and never
 # a crash (status >= 128) or a hang. None of these needs KVM: the CLI and
 # the library check files and sizes before they open /dev/kvm.
-# usage: test-cli.sh VMM
+# usage: test-cli.sh VMM GUESTS_DIR
 VMM=$1
+GUESTS=$2
 W=$(mktemp -d)
 RUN=
 trap 'rm -rf "$W"' EXIT
@@ -19,7 +20,7 @@ check() {
 	got=$?
 	lines=$(wc -l <"$W/err")
 	if [ "$got" -eq "$want" ] && [ "$lines" -eq 1 ] &&
-	   grep -Eq "$regex" "$W/err"; then
+	   grep -Eq -e "$regex" "$W/err"; then
 		pass=$((pass + 1))
 		echo "PASS $name: $(cat "$W/err")"
 	else
@@ -34,7 +35,10 @@ head -c 100000 /dev/urandom >"$W/random"
 : >"$W/empty"
 printf '\177ELF' >"$W/elfstub"
 mkdir "$W/dir"
-k="$W/random"
+# A well-formed kernel, so that the later checks are reached.
+k="$GUESTS/exit8.elf"
+[ -r "$k" ] || { echo "FAIL: no tiny guest at $k"; exit 1; }
+bz=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n1)
 
 check unknown-flag 2 "unknown option '--bogus'" --bogus
 check no-kernel 2 "no kernel given" --mem 1G
@@ -51,15 +55,31 @@ check cpus-negative 2 "--cpus -1" --kernel "$k" --cpus -1
 check missing-arg 2 "needs an argument" --kernel
 check kernel-missing 1 "kernel /nonexistent/bzImage: No such file" --kernel /nonexistent/bzImage
 check kernel-dir 1 "is a directory" --kernel "$W/dir"
+check kernel-text 1 "kernel .*/text: not a bzImage or ELF kernel" --kernel "$W/text"
+check kernel-random 1 "kernel .*/random: not a bzImage or ELF kernel" --kernel "$W/random"
+check kernel-empty 1 "kernel .*/empty: " --kernel "$W/empty"
+check kernel-elf-stub 1 "kernel .*/elfstub: .*(truncated|ELF)" --kernel "$W/elfstub"
+# An ELF with its program headers cut off, and one with no PVH note.
+head -c 200 "$k" >"$W/elfcut"
+check kernel-elf-truncated 1 "kernel .*/elfcut: .*" --kernel "$W/elfcut"
+if [ -n "$bz" ]; then
+	head -c 300000 "$bz" >"$W/bzcut"
+	check bzimage-truncated 1 "kernel .*/bzcut: .*truncated" --kernel "$W/bzcut"
+	cp "$bz" "$W/bzbad" && printf 'XXXX' | dd of="$W/bzbad" bs=1 seek=514 conv=notrunc 2>/dev/null
+	check bzimage-corrupt 1 "kernel .*/bzbad: corrupt bzImage" --kernel "$W/bzbad"
+	cp "$bz" "$W/bzold" && printf '\002\002' | dd of="$W/bzold" bs=1 seek=518 conv=notrunc 2>/dev/null
+	check bzimage-old-protocol 1 "kernel .*/bzold: .*too old \(2\.02\)" --kernel "$W/bzold"
+fi
 check initrd-missing 1 "initrd /nonexistent/initrd: No such file" --kernel "$k" --initrd /nonexistent/initrd
 
 # As root, drop to nobody to see the permission errors a user would.
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
    command -v unshare >/dev/null && unshare --mount true 2>/dev/null; then
 	chmod 755 "$W"
-	cp "$W/random" "$W/secret"
+	cp "$k" "$W/secret"
 	chmod 600 "$W/secret"
-	chmod 644 "$W/random"
+	cp "$k" "$W/kernel"
+	chmod 644 "$W/kernel"
 	RUN="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	check kernel-unreadable 1 "kernel .*/secret: Permission denied" --kernel "$W/secret"
 	# A private /dev with no kvm node, and one with a root-only node.
@@ -74,9 +94,9 @@ exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 EOS
 	chmod +x "$W/nokvm" "$W/rootkvm"
 	RUN="unshare --mount $W/nokvm"
-	check no-dev-kvm 1 "cannot open /dev/kvm: No such file or directory" --kernel "$W/random"
+	check no-dev-kvm 1 "cannot open /dev/kvm: No such file or directory" --kernel "$W/kernel"
 	RUN="unshare --mount $W/rootkvm"
-	check kvm-permission 1 "cannot open /dev/kvm: Permission denied" --kernel "$W/random"
+	check kvm-permission 1 "cannot open /dev/kvm: Permission denied" --kernel "$W/kernel"
 	RUN=
 else
 	echo "SKIP permission cases: need root, setpriv and unshare"

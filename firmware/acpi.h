@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ACPI tables for a hardware-reduced x86 platform: RSDP, XSDT, FADT,
+ * MADT and a DSDT describing the legacy UART, the pvpanic port, the
+ * virtio-mmio devices and the S5 (soft-off) sleep type.
+ */
+#ifndef VMM_ACPI_H
+#define VMM_ACPI_H
+
+#include <stdint.h>
+
+#include "guest_mem.h"
+#include "util.h"
+
+/* IOAPIC pins (KVM's in-kernel IOAPIC), i.e. GSIs 0..23. */
+#define ACPI_IOAPIC_PINS	24
+/* Device names VR00..VRFF: two hex digits in a 4-character NameSeg. */
+#define ACPI_MAX_MMIO_DEVS	256
+
+/*
+ * A virtio-mmio device: described as a LNRO0005 device with its register
+ * window (below 4 GiB) and one edge-triggered, active-high GSI.
+ */
+struct acpi_mmio_dev {
+	uint64_t base;
+	uint64_t size;
+	uint32_t gsi;
+};
+
+struct acpi_config {
+	unsigned int nr_cpus;			/* APIC ids 0..nr_cpus-1 */
+	const struct acpi_mmio_dev *mmio_devs;
+	unsigned int nr_mmio_devs;
+};
+
+/*
+ * acpi_build - write RSDP, XSDT, FADT, MADT and DSDT into
+ * [LAYOUT_ACPI, LAYOUT_ACPI_END), clearing the rest of that window, and
+ * store the RSDP's address (LAYOUT_ACPI) in *rsdp_gpa.
+ *
+ * Returns 0; -EINVAL for a bad @cfg (no CPUs, a device above 4 GiB or
+ * on a GSI the IOAPIC lacks, too many devices); -ENOSPC if the tables
+ * outgrow the window; -EFAULT if guest RAM does not cover it. On
+ * failure guest memory is untouched and @err says why.
+ */
+int acpi_build(const struct guest_mem *gm, const struct acpi_config *cfg,
+	       uint64_t *rsdp_gpa, struct errbuf *err);
+
+#endif
