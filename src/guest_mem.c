@@ -61,10 +61,13 @@ int guest_mem_init(struct guest_mem *gm, uint64_t ram_size, bool hugepages)
 	}
 	/*
 	 * MAP_NORESERVE: a guest that never touches most of its RAM should
-	 * not need the host to commit it up front.
+	 * not need the host to commit it up front. Not for huge pages: there
+	 * the reservation is what turns "not enough huge pages" into a clean
+	 * error now instead of a SIGBUS when the guest touches the memory.
 	 */
 	gm->map = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_NORESERVE, gm->memfd, 0);
+		       MAP_SHARED | (hugepages ? 0 : MAP_NORESERVE),
+		       gm->memfd, 0);
 	if (gm->map == MAP_FAILED) {
 		gm->map = NULL;
 		err = -errno;

@@ -12,6 +12,7 @@
  *   0x0009_fc00  MP floating pointer and table (EBDA, reserved in e820)
  *   0x000a_0000  legacy VGA/BIOS hole (reserved)
  *   0x000e_0000  ACPI tables: RSDP first, where the BIOS scan finds it
+ *   0x000f_fff0  a reset-vector stub: Linux may jump here to reboot
  *   0x0010_0000  kernel (bzImage protected-mode part or ELF segments)
  *   ...          initrd, placed as high as the kernel allows below the hole
  *   0xc000_0000  32-bit MMIO hole start: PCI BARs, ECAM, IOAPIC, LAPIC
@@ -34,7 +35,8 @@
 #define LAYOUT_LOWMEM_END	0xa0000ULL	/* end of usable low RAM */
 #define LAYOUT_BIOS_START	0xa0000ULL
 #define LAYOUT_ACPI		0xe0000ULL
-#define LAYOUT_ACPI_END		0x100000ULL
+#define LAYOUT_ACPI_END		0xffff0ULL	/* the reset vector follows */
+#define LAYOUT_RESET_VECTOR	0xffff0ULL	/* F000:FFF0, 16 bytes */
 #define LAYOUT_HIMEM		0x100000ULL	/* kernel load address */
 
 #define LAYOUT_MMIO_HOLE	0xc0000000ULL	/* 3 GiB */

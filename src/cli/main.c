@@ -223,11 +223,18 @@ static int signals_setup(struct cli *c)
 	sigset_t set;
 
 	/* Blocked before any vCPU thread exists, so they inherit it. */
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		/*
+		 * A shell starts background jobs with SIGINT ignored, and an
+		 * ignored signal never reaches signalfd; like QEMU, we want
+		 * `kill -INT` to stop the VM cleanly all the same.
+		 */
+		signal(stop_signals[i], SIG_DFL);
+		sigaddset(&set, stop_signals[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);

@@ -98,12 +98,33 @@ static int x86_write_page_tables(const struct guest_mem *gm)
 	return err;
 }
 
+/*
+ * There is no BIOS, but Linux may still jump to the BIOS reset vector
+ * (F000:FFF0): on hardware-reduced ACPI its default reboot path tries
+ * EFI and then "BIOS" before the keyboard controller. A real BIOS
+ * would reset the machine there, so this stub does exactly that, in
+ * 16-bit code: pulse the i8042 reset line, then halt.
+ */
+static int x86_write_reset_vector(const struct guest_mem *gm)
+{
+	static const uint8_t stub[] = {
+		0xb0, 0xfe,		/* mov $0xfe, %al */
+		0xe6, 0x64,		/* out %al, $0x64 */
+		0xf4,			/* hlt */
+		0xeb, 0xfd,		/* jmp .-1 (back to hlt) */
+	};
+
+	return guest_mem_write(gm, LAYOUT_RESET_VECTOR, stub, sizeof(stub));
+}
+
 int x86_boot_tables(const struct guest_mem *gm, enum boot_mode mode)
 {
 	uint64_t idt = 0;
 	int err;
 
-	err = x86_write_gdt(gm, mode);
+	err = x86_write_reset_vector(gm);
+	if (!err)
+		err = x86_write_gdt(gm, mode);
 	if (!err)
 		err = guest_mem_write(gm, LAYOUT_IDT, &idt, sizeof(idt));
 	if (!err && mode == BOOT_MODE_LINUX64)

@@ -44,7 +44,7 @@ int e820_build(uint64_t ram_size, struct e820_entry *tab, unsigned int max)
 			       LAYOUT_LOWMEM_END - LAYOUT_EBDA, E820_RESERVED);
 	if (!err)
 		err = e820_add(tab, max, &n, LAYOUT_ACPI,
-			       LAYOUT_ACPI_END - LAYOUT_ACPI, E820_RESERVED);
+			       LAYOUT_HIMEM - LAYOUT_ACPI, E820_RESERVED);
 	if (!err)
 		err = e820_add(tab, max, &n, LAYOUT_HIMEM,
 			       low_top - LAYOUT_HIMEM, E820_RAM);

@@ -3,7 +3,7 @@
 out=${WORK:-/tmp}/sigterm.$$.out
 "$VMM" --kernel "$GUESTS/hang.elf" --mem 32M </dev/null >"$out" 2>&1 &
 pid=$!
-for i in $(seq 50); do grep -q 'hello from PVH' "$out" && break; sleep 0.2; done
+for _ in $(seq 50); do grep -q 'hello from PVH' "$out" && break; sleep 0.2; done
 kill -TERM $pid
 wait $pid
 st=$?
