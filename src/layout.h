@@ -43,10 +43,20 @@
 #define LAYOUT_MMIO_HOLE_END	0x100000000ULL	/* 4 GiB */
 #define LAYOUT_HIGH_RAM		0x100000000ULL
 
+/* PCI: BARs are allocated from this window; ECAM covers bus 0 only. */
+#define LAYOUT_PCI_MMIO		0xc0000000ULL
+#define LAYOUT_PCI_MMIO_SIZE	0x10000000ULL	/* 256 MiB */
+#define LAYOUT_VIRTIO_MMIO	0xd0000000ULL	/* virtio-mmio slots, 4 KiB each */
+#define LAYOUT_VIRTIO_MMIO_SLOT	0x1000ULL
+#define LAYOUT_PCI_ECAM		0xe0000000ULL
+#define LAYOUT_PCI_ECAM_SIZE	0x100000ULL	/* 1 MiB: bus 0 */
+
 #define LAYOUT_IOAPIC		0xfec00000ULL
 #define LAYOUT_LAPIC		0xfee00000ULL
 
 /* Fixed I/O ports. */
+#define PORT_PCI_CONFIG_ADDR	0xcf8	/* 4 bytes */
+#define PORT_PCI_CONFIG_DATA	0xcfc	/* 4 bytes */
 #define PORT_COM1		0x3f8
 #define IRQ_COM1		4
 #define PORT_I8042_DATA		0x60

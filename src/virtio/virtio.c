@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device-model helpers shared by every virtio device.
+ */
+#include "virtio/virtio.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+void virtio_dev_needs_reset(struct virtio_dev *d, const char *fmt, ...)
+{
+	char msg[256];
+	int n;
+	va_list ap;
+
+	if (d->broken)
+		return;		/* logged once; the driver must reset us */
+	d->broken = true;
+	d->status |= VIRTIO_STATUS_NEEDS_RESET;
+	n = snprintf(msg, sizeof(msg), "%s: guest broke the virtio rules, device needs reset: ",
+		     d->name ? d->name : "virtio");
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (d->log)
+		d->log(d->log_ctx, msg);
+	/* Only a driver that has finished set-up can act on the interrupt. */
+	if (d->signal_config && (d->status & VIRTIO_STATUS_DRIVER_OK))
+		d->signal_config(d);
+}
+
+void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
+			 uint16_t head, uint32_t len)
+{
+	struct virtq *q;
+
+	if (qi >= d->nr_queues || d->broken)
+		return;
+	q = &d->vqs[qi];
+	if (virtq_push(q, head, len) < 0) {
+		virtio_dev_needs_reset(d, "queue %u: bad completion", qi);
+		return;
+	}
+	if (virtq_should_notify(q) && d->signal_queue)
+		d->signal_queue(d, qi);
+}

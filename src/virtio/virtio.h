@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtio device model: what a device (blk, console, rng) implements,
+ * and what a transport (virtio-pci, virtio-mmio) provides. Devices never
+ * see the transport; transports never parse requests.
+ *
+ * Threads: config_read/config_write and the status/feature registers are
+ * driven from vCPU threads (the transport serialises them with its own
+ * lock); queue_notify and all request processing run on the device event
+ * loop thread.
+ */
+#ifndef VMM_VIRTIO_H
+#define VMM_VIRTIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guest_mem.h"
+#include "virtio/virtq.h"
+
+#define VIRTIO_MAX_QUEUES	64
+
+/* Device status bits (virtio 1.x §2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE	0x01
+#define VIRTIO_STATUS_DRIVER		0x02
+#define VIRTIO_STATUS_DRIVER_OK		0x04
+#define VIRTIO_STATUS_FEATURES_OK	0x08
+#define VIRTIO_STATUS_NEEDS_RESET	0x40
+#define VIRTIO_STATUS_FAILED		0x80
+
+/* Transport-level feature bits every device offers. */
+#define VIRTIO_FEATURE(bit)		(1ULL << (bit))
+#define VIRTIO_F_INDIRECT_DESC_BIT	28
+#define VIRTIO_F_EVENT_IDX_BIT		29
+#define VIRTIO_F_VERSION_1_BIT		32
+
+struct virtio_dev;
+
+struct virtio_dev_ops {
+	uint32_t device_id;		/* VIRTIO_ID_BLOCK, ... */
+	uint32_t config_size;		/* bytes of device config space */
+	/* Read/write device config; @off + @len <= config_size is checked
+	 * by the transport before the call. */
+	void (*config_read)(struct virtio_dev *d, uint32_t off, void *buf,
+			    uint32_t len);
+	void (*config_write)(struct virtio_dev *d, uint32_t off,
+			     const void *buf, uint32_t len);
+	/* The driver set DRIVER_OK: queues are valid, start serving. */
+	int (*activate)(struct virtio_dev *d);
+	/* A kick for queue @qi (event loop thread). */
+	void (*queue_notify)(struct virtio_dev *d, unsigned int qi);
+	/* The driver reset the device: drop all queue state. */
+	void (*reset)(struct virtio_dev *d);
+};
+
+struct virtio_dev {
+	const struct virtio_dev_ops *ops;
+	const struct guest_mem *gm;
+	const char *name;		/* "virtio-blk0", for log lines */
+	uint64_t host_features;		/* offered (device bits + transport bits) */
+	uint64_t guest_features;	/* accepted by the driver */
+	uint8_t status;
+	unsigned int nr_queues;
+	uint16_t queue_max;		/* largest queue size offered */
+	struct virtq vqs[VIRTIO_MAX_QUEUES];
+	bool broken;			/* NEEDS_RESET was raised */
+
+	/* Set by the transport. */
+	void (*signal_queue)(struct virtio_dev *d, unsigned int qi);
+	void (*signal_config)(struct virtio_dev *d);
+	void *transport;
+
+	/* Set by whoever creates the device. */
+	void (*log)(void *ctx, const char *msg);
+	void *log_ctx;
+	void *priv;			/* the device's own state */
+};
+
+/*
+ * virtio_dev_needs_reset - the guest broke a rule: set NEEDS_RESET,
+ * raise a config interrupt and log once. The device stops serving its
+ * queues until the driver resets it; the VMM and other devices go on.
+ */
+void virtio_dev_needs_reset(struct virtio_dev *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * virtio_dev_complete - return a chain on queue @qi and interrupt the
+ * driver if it asked for it.
+ */
+void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
+			 uint16_t head, uint32_t len);
+
+/* virtio_dev_has - true if feature @bit was negotiated. */
+static inline bool virtio_dev_has(const struct virtio_dev *d,
+				  unsigned int bit)
+{
+	return d->guest_features & (1ULL << bit);
+}
+
+#endif
