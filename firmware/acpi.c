@@ -13,6 +13,10 @@
  * memory alone and a rebuilt window never keeps stale tables from an
  * earlier boot. The RSDP goes first, at LAYOUT_ACPI, where the legacy
  * BIOS-area scan (0xe0000-0xfffff) also finds it.
+ *
+ * With PCI, an MCFG points at the ECAM window and the DSDT gains a PCI
+ * Express host bridge (PCI0) plus a motherboard device that reserves
+ * the ECAM window, which Linux insists on before it uses ECAM.
  */
 #include "acpi.h"
 
@@ -29,7 +33,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define ACPI_AREA_SIZE		(LAYOUT_ACPI_END - LAYOUT_ACPI)
 #define ACPI_TABLE_ALIGN	16	/* RSDP must be; others like it too */
-#define ACPI_MAX_TABLES		8	/* XSDT slots: FADT, MADT, later MCFG... */
+#define ACPI_MAX_TABLES		8	/* XSDT slots: FADT, MADT, MCFG... */
 
 #define ACPI_OEM_ID		"VMMVMM"
 #define ACPI_OEM_REVISION	1
@@ -63,6 +67,31 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 /* DSDT _STA: present, enabled, shown in UI, functioning. */
 #define ACPI_STA_ALL		0x0f
+
+/*
+ * PCI. ECAM gives each bus 1 MiB (32 devices x 8 functions x 4 KiB), so
+ * the ECAM window's size says which buses exist: here just bus 0.
+ */
+#define PCI_ECAM_BUS_SIZE	(1 * MiB)
+#define PCI_LAST_BUS		(LAYOUT_PCI_ECAM_SIZE / PCI_ECAM_BUS_SIZE - 1)
+#define PCI_SLOTS		32
+#define PCI_INTX_PINS		4	/* INTA..INTD */
+#define PCI_CONFIG_PORTS	8	/* 0xcf8-0xcff: address, then data */
+/* _OSC's UUID for PCI host bridges (PCI Firmware Spec 3.3, 4.5.1). */
+#define PCI_OSC_UUID		"33db4d5b-1ff7-401c-9657-7441c03dd766"
+#define PCI_OSC_UUID_UNKNOWN	(1U << 2)	/* in capabilities DWORD 1 */
+
+_Static_assert(LAYOUT_PCI_ECAM_SIZE % PCI_ECAM_BUS_SIZE == 0 &&
+	       LAYOUT_PCI_ECAM_SIZE / PCI_ECAM_BUS_SIZE <= 256,
+	       "ECAM covers whole buses, at most 256 of them");
+_Static_assert(LAYOUT_PCI_ECAM + LAYOUT_PCI_ECAM_SIZE <= 4 * GiB &&
+	       LAYOUT_PCI_MMIO + LAYOUT_PCI_MMIO_SIZE <= 4 * GiB,
+	       "Memory32Fixed and DWordMemory describe 32-bit ranges");
+_Static_assert(PORT_PCI_CONFIG_DATA + 4 ==
+	       PORT_PCI_CONFIG_ADDR + PCI_CONFIG_PORTS,
+	       "config ports are 0xcf8-0xcff");
+_Static_assert(ACPI_PCI_INTX_GSI + ACPI_PCI_INTX_GSIS <= ACPI_IOAPIC_PINS,
+	       "INTx GSIs are IOAPIC pins");
 
 struct acpi_header {
 	char signature[4];
@@ -213,6 +242,22 @@ struct madt_x2apic_nmi {
 	uint8_t reserved[3];
 } __attribute__((packed));
 _Static_assert(sizeof(struct madt_x2apic_nmi) == 12, "MADT Local x2APIC NMI");
+
+/* MCFG (PCI Firmware Spec 3.3, 4.1.2). */
+struct acpi_mcfg {
+	struct acpi_header hdr;
+	uint64_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_mcfg) == 44, "MCFG");
+
+struct mcfg_alloc {
+	uint64_t base;			/* ECAM of bus 0, even if start_bus > 0 */
+	uint16_t segment;
+	uint8_t start_bus;
+	uint8_t end_bus;
+	uint32_t reserved;
+} __attribute__((packed));
+_Static_assert(sizeof(struct mcfg_alloc) == 16, "MCFG allocation");
 
 /* The window being built, and the tables the XSDT will list. */
 struct acpi_ctx {
@@ -399,6 +444,144 @@ static void dsdt_virtio_mmio(struct aml *a, unsigned int idx,
 	aml_end(a, dev);
 }
 
+/*
+ * dsdt_pci_crs - what the host bridge decodes and forwards to bus 0:
+ * bus numbers, I/O ports and the 32-bit BAR window.
+ */
+static void dsdt_pci_crs(struct aml *a)
+{
+	uint8_t res[128];
+	struct aml r;
+
+	aml_init(&r, res, sizeof(res));
+	aml_res_word_bus_number(&r, 0, PCI_LAST_BUS);
+	/*
+	 * All I/O ports but the config mechanism's, as QEMU does: I/O BARs
+	 * can go anywhere, and the legacy ports outside PCI0 (COM1, ACPI
+	 * PM) stay reachable. The fixed IO() entry is the bridge consuming
+	 * 0xcf8-0xcff itself, not a window; Linux drops it from the root
+	 * bus's windows (resource_is_pcicfg_ioport()).
+	 */
+	aml_res_word_io(&r, 0x0000, PORT_PCI_CONFIG_ADDR - 1);
+	aml_res_io(&r, PORT_PCI_CONFIG_ADDR, PORT_PCI_CONFIG_ADDR, 1,
+		   PCI_CONFIG_PORTS);
+	aml_res_word_io(&r, PORT_PCI_CONFIG_ADDR + PCI_CONFIG_PORTS, 0xffff);
+	aml_res_dword_memory(&r, (uint32_t)LAYOUT_PCI_MMIO,
+			     (uint32_t)(LAYOUT_PCI_MMIO + LAYOUT_PCI_MMIO_SIZE - 1));
+	dsdt_crs(a, &r);
+}
+
+/*
+ * dsdt_pci_prt - INTx routing, the usual swizzle: slot s pin p goes to
+ * GSI 16 + (s + p) % 4. Virtio-pci uses MSI-X, but a driver falls back
+ * to INTx without it, and Linux warns about devices with no route.
+ * A GSI source (Source 0) is level-triggered, active-low.
+ */
+static void dsdt_pci_prt(struct aml *a)
+{
+	size_t prt, entry;
+
+	aml_name(a, "_PRT");
+	prt = aml_package_begin(a, PCI_SLOTS * PCI_INTX_PINS);
+	for (unsigned int slot = 0; slot < PCI_SLOTS; slot++) {
+		for (unsigned int pin = 0; pin < PCI_INTX_PINS; pin++) {
+			entry = aml_package_begin(a, 4);
+			aml_integer(a, (slot << 16) | 0xffff);	/* any function */
+			aml_integer(a, pin);
+			aml_integer(a, 0);			/* Source: a GSI */
+			aml_integer(a, ACPI_PCI_INTX_GSI +
+				       (slot + pin) % ACPI_PCI_INTX_GSIS);
+			aml_end(a, entry);
+		}
+	}
+	aml_end(a, prt);
+}
+
+/*
+ * dsdt_pci_osc - _OSC that grants the OS whatever it asks for: there is
+ * no firmware here that could handle hotplug, AER or PME itself. Any
+ * UUID but PCI's gets "unrecognized UUID", as the spec requires:
+ *
+ *	Method (_OSC, 4, Serialized) {
+ *		CreateDWordField (Arg3, Zero, CDW1)
+ *		If (LNot (LEqual (Arg0, ToUUID (PCI_OSC_UUID)))) {
+ *			Or (CDW1, 4, CDW1)
+ *		}
+ *		Return (Arg3)
+ *	}
+ */
+static void dsdt_pci_osc(struct aml *a)
+{
+	size_t method, cond;
+
+	method = aml_method_begin(a, "_OSC", 4, true);
+	aml_create_dword_field(a);
+	aml_arg(a, 3);			/* capabilities buffer */
+	aml_integer(a, 0);		/* DWORD 1: query flag, errors */
+	aml_name_string(a, "CDW1");
+	cond = aml_if_begin(a);
+	aml_lnot(a);
+	aml_lequal(a);
+	aml_arg(a, 0);
+	aml_uuid(a, PCI_OSC_UUID);
+	aml_or(a);
+	aml_name_string(a, "CDW1");
+	aml_integer(a, PCI_OSC_UUID_UNKNOWN);
+	aml_name_string(a, "CDW1");
+	aml_end(a, cond);
+	aml_return(a);
+	aml_arg(a, 3);
+	aml_end(a, method);
+}
+
+/*
+ * dsdt_pci0 - the PCI Express host bridge for segment 0, bus 0. There
+ * is no _ADR: a device is identified by _HID or _ADR, never both.
+ */
+static void dsdt_pci0(struct aml *a)
+{
+	size_t dev;
+
+	dev = aml_device_begin(a, "PCI0");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0A08");	/* PCI Express root bridge */
+	aml_name(a, "_CID");
+	aml_eisaid(a, "PNP0A03");	/* PCI root bridge, for older OSes */
+	aml_name(a, "_SEG");
+	aml_integer(a, 0);
+	aml_name(a, "_BBN");
+	aml_integer(a, 0);
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	dsdt_pci_crs(a);
+	dsdt_pci_prt(a);
+	dsdt_pci_osc(a);
+	aml_end(a, dev);
+}
+
+/*
+ * dsdt_ecam_reserve - a motherboard resource covering the ECAM window.
+ * Linux only trusts an MCFG area that the e820 map or a PNP0C01/PNP0C02
+ * _CRS reserves; otherwise it logs "not reserved in ACPI motherboard
+ * resources" and falls back to config through ports 0xcf8/0xcfc,
+ * which cannot reach extended config space.
+ */
+static void dsdt_ecam_reserve(struct aml *a)
+{
+	uint8_t res[32];
+	struct aml r;
+	size_t dev;
+
+	dev = aml_device_begin(a, "RES0");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0C02");	/* motherboard resources */
+	aml_init(&r, res, sizeof(res));
+	aml_res_memory32_fixed(&r, true, (uint32_t)LAYOUT_PCI_ECAM,
+			       (uint32_t)LAYOUT_PCI_ECAM_SIZE);
+	dsdt_crs(a, &r);
+	aml_end(a, dev);
+}
+
 /* dsdt_body - the AML that follows the DSDT header. */
 static void dsdt_body(struct aml *a, const struct acpi_config *cfg)
 {
@@ -410,6 +593,10 @@ static void dsdt_body(struct aml *a, const struct acpi_config *cfg)
 	dsdt_pvpanic(a);
 	for (unsigned int i = 0; i < cfg->nr_mmio_devs; i++)
 		dsdt_virtio_mmio(a, i, &cfg->mmio_devs[i]);
+	if (cfg->pci) {
+		dsdt_pci0(a);
+		dsdt_ecam_reserve(a);
+	}
 	aml_end(a, sb);
 }
 
@@ -602,6 +789,27 @@ static int acpi_build_madt(struct acpi_ctx *c, unsigned int nr_cpus)
 	return acpi_table_finish(c, off, true);
 }
 
+/* acpi_build_mcfg - one ECAM allocation: segment 0, bus 0..PCI_LAST_BUS. */
+static int acpi_build_mcfg(struct acpi_ctx *c)
+{
+	struct mcfg_alloc e = {
+		.base = LAYOUT_PCI_ECAM, .segment = 0,
+		.start_bus = 0, .end_bus = PCI_LAST_BUS,
+	};
+	size_t size = sizeof(struct acpi_mcfg) + sizeof(e), off;
+	struct acpi_mcfg m;
+	int err;
+
+	err = acpi_alloc(c, size, &off);
+	if (err)
+		return err;
+	memset(&m, 0, sizeof(m));
+	acpi_header_init(&m.hdr, "MCFG", (uint32_t)size, 1);
+	memcpy(c->buf + off, &m, sizeof(m));
+	memcpy(c->buf + off + sizeof(m), &e, sizeof(e));
+	return acpi_table_finish(c, off, true);
+}
+
 static int acpi_build_xsdt(struct acpi_ctx *c, uint64_t *xsdt_gpa)
 {
 	size_t size = sizeof(struct acpi_header) + 8 * c->nr_tables, off;
@@ -634,8 +842,15 @@ static void acpi_fill_rsdp(struct acpi_ctx *c, size_t off, uint64_t xsdt_gpa)
 	memcpy(c->buf + off, &r, sizeof(r));
 }
 
+/* acpi_is_intx_gsi - does the PCI _PRT route INTx to @gsi? */
+static bool acpi_is_intx_gsi(uint32_t gsi)
+{
+	return gsi >= ACPI_PCI_INTX_GSI &&
+	       gsi < ACPI_PCI_INTX_GSI + ACPI_PCI_INTX_GSIS;
+}
+
 static int acpi_check_mmio_dev(const struct acpi_mmio_dev *d,
-			       unsigned int idx, struct errbuf *err)
+			       unsigned int idx, bool pci, struct errbuf *err)
 {
 	uint64_t end;
 
@@ -650,6 +865,14 @@ static int acpi_check_mmio_dev(const struct acpi_mmio_dev *d,
 		return errbuf_set(err, -EINVAL,
 				  "virtio-mmio device %u uses GSI %u, but the IOAPIC has only %d pins",
 				  idx, d->gsi, ACPI_IOAPIC_PINS);
+	/*
+	 * The OS programs INTx GSIs level-triggered and active-low; an
+	 * edge-triggered, active-high device on the same pin would break.
+	 */
+	if (pci && acpi_is_intx_gsi(d->gsi))
+		return errbuf_set(err, -EINVAL,
+				  "virtio-mmio device %u uses GSI %u, which PCI INTx routes to",
+				  idx, d->gsi);
 	return 0;
 }
 
@@ -667,7 +890,8 @@ static int acpi_check_config(const struct acpi_config *cfg,
 	if (cfg->nr_mmio_devs && !cfg->mmio_devs)
 		return errbuf_set(err, -EINVAL, "virtio-mmio device list missing");
 	for (unsigned int i = 0; i < cfg->nr_mmio_devs; i++) {
-		ret = acpi_check_mmio_dev(&cfg->mmio_devs[i], i, err);
+		ret = acpi_check_mmio_dev(&cfg->mmio_devs[i], i, cfg->pci,
+					  err);
 		if (ret)
 			return ret;
 	}
@@ -689,7 +913,9 @@ static int acpi_build_all(struct acpi_ctx *c, const struct acpi_config *cfg)
 		err = acpi_build_fadt(c, dsdt_gpa);
 	if (!err)
 		err = acpi_build_madt(c, cfg->nr_cpus);
-	/* New tables (MCFG, ...) go here, before the XSDT that lists them. */
+	if (!err && cfg->pci)
+		err = acpi_build_mcfg(c);
+	/* New tables go here, before the XSDT that lists them. */
 	if (!err)
 		err = acpi_build_xsdt(c, &xsdt_gpa);
 	if (err)

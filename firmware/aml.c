@@ -19,20 +19,45 @@
 #define AML_SCOPE_OP		0x10
 #define AML_BUFFER_OP		0x11
 #define AML_PACKAGE_OP		0x12
+#define AML_METHOD_OP		0x14
 #define AML_DUAL_NAME_PREFIX	0x2e
 #define AML_MULTI_NAME_PREFIX	0x2f
 #define AML_EXT_OP_PREFIX	0x5b
+#define AML_ARG0_OP		0x68	/* Arg0..Arg6: 0x68..0x6e */
+#define AML_OR_OP		0x7d
 #define AML_DEVICE_OP		0x82	/* after AML_EXT_OP_PREFIX */
+#define AML_CREATE_DWORD_FIELD_OP 0x8a
+#define AML_LNOT_OP		0x92
+#define AML_LEQUAL_OP		0x93
+#define AML_IF_OP		0xa0
+#define AML_RETURN_OP		0xa4
 #define AML_ROOT_CHAR		'\\'
 #define AML_PARENT_CHAR		'^'
 #define AML_NULL_NAME		0x00
+
+#define AML_MAX_ARGS		7	/* ArgCount is a 3-bit field */
+#define AML_METHOD_SERIALIZED	(1U << 3)
+#define AML_UUID_LEN		16
 
 /* Resource descriptor tags (small items: type << 3 | length). */
 #define RES_IRQ_NOFLAGS		0x22	/* IRQ, 2 data bytes */
 #define RES_IO			0x47	/* I/O port, 7 data bytes */
 #define RES_END_TAG		0x79	/* End Tag, 1 data byte */
 #define RES_MEMORY32_FIXED	0x86	/* large item */
+#define RES_DWORD_ADDRESS	0x87	/* large item */
+#define RES_WORD_ADDRESS	0x88	/* large item */
 #define RES_EXT_INTERRUPT	0x89	/* large item */
+
+/* Address space descriptors (spec 6.4.3.5): resource types and flags. */
+#define RES_ADDR_MEMORY		0
+#define RES_ADDR_IO		1
+#define RES_ADDR_BUS_NUMBER	2
+#define RES_ADDR_MIN_FIXED	(1U << 2)	/* _MIF */
+#define RES_ADDR_MAX_FIXED	(1U << 3)	/* _MAF */
+/* Bit 0 clear: ResourceProducer; bit 1 clear: PosDecode. */
+#define RES_ADDR_WINDOW		(RES_ADDR_MIN_FIXED | RES_ADDR_MAX_FIXED)
+#define RES_IO_ENTIRE_RANGE	0x03		/* _RNG: ISA and non-ISA */
+#define RES_MEM_READ_WRITE	0x01		/* _RW; _MEM 0: NonCacheable */
 
 #define AML_NAME_SEG_LEN	4
 /*
@@ -346,6 +371,117 @@ void aml_end(struct aml *a, size_t mark)
 		p[i] = (uint8_t)(total >> (4 + 8 * (i - 1)));
 }
 
+size_t aml_method_begin(struct aml *a, const char *path,
+			unsigned int nr_args, bool serialized)
+{
+	static const uint8_t op[] = { AML_METHOD_OP };
+	size_t mark = aml_pkg_begin(a, op, sizeof(op));
+
+	if (nr_args > AML_MAX_ARGS)
+		aml_fail(a, -EINVAL);
+	aml_name_string(a, path);
+	/* MethodFlags: ArgCount, SerializeFlag, SyncLevel 0. */
+	aml_byte(a, (uint8_t)(nr_args |
+			      (serialized ? AML_METHOD_SERIALIZED : 0)));
+	return mark;
+}
+
+size_t aml_if_begin(struct aml *a)
+{
+	static const uint8_t op[] = { AML_IF_OP };
+
+	return aml_pkg_begin(a, op, sizeof(op));
+}
+
+void aml_return(struct aml *a)
+{
+	aml_byte(a, AML_RETURN_OP);
+}
+
+void aml_arg(struct aml *a, unsigned int n)
+{
+	if (n >= AML_MAX_ARGS) {
+		aml_fail(a, -EINVAL);
+		return;
+	}
+	aml_byte(a, (uint8_t)(AML_ARG0_OP + n));
+}
+
+void aml_lnot(struct aml *a)
+{
+	aml_byte(a, AML_LNOT_OP);
+}
+
+void aml_lequal(struct aml *a)
+{
+	aml_byte(a, AML_LEQUAL_OP);
+}
+
+void aml_or(struct aml *a)
+{
+	aml_byte(a, AML_OR_OP);
+}
+
+void aml_create_dword_field(struct aml *a)
+{
+	aml_byte(a, AML_CREATE_DWORD_FIELD_OP);
+}
+
+/* aml_uuid_nibble - the value of hex digit @c in either case, or -1. */
+static int aml_uuid_nibble(char c)
+{
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return aml_hex_digit(c);
+}
+
+/*
+ * aml_parse_uuid - the 16 bytes of @uuid in the order written, or
+ * -EINVAL if it is not 8-4-4-4-12 hex digits.
+ */
+static int aml_parse_uuid(const char *uuid, uint8_t raw[AML_UUID_LEN])
+{
+	unsigned int n = 0;
+
+	if (strlen(uuid) != 36)
+		return -EINVAL;
+	for (unsigned int i = 0; i < 36; i++) {
+		int d;
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (uuid[i] != '-')
+				return -EINVAL;
+			continue;
+		}
+		d = aml_uuid_nibble(uuid[i]);
+		if (d < 0)
+			return -EINVAL;
+		if (n % 2 == 0)
+			raw[n / 2] = (uint8_t)(d << 4);
+		else
+			raw[n / 2] |= (uint8_t)d;
+		n++;
+	}
+	return 0;
+}
+
+void aml_uuid(struct aml *a, const char *uuid)
+{
+	/* ToUUID: the first three fields are stored little-endian. */
+	static const uint8_t order[AML_UUID_LEN] = {
+		3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15,
+	};
+	uint8_t raw[AML_UUID_LEN], out[AML_UUID_LEN];
+
+	if (aml_parse_uuid(uuid, raw)) {
+		aml_fail(a, -EINVAL);
+		return;
+	}
+	for (unsigned int i = 0; i < AML_UUID_LEN; i++)
+		out[i] = raw[order[i]];
+	aml_buffer(a, out, sizeof(out));
+}
+
 void aml_buffer(struct aml *a, const void *p, size_t n)
 {
 	static const uint8_t op[] = { AML_BUFFER_OP };
@@ -375,6 +511,62 @@ void aml_res_irq_noflags(struct aml *r, unsigned int irq)
 	}
 	aml_byte(r, RES_IRQ_NOFLAGS);
 	aml_le(r, 1U << irq, 2);
+}
+
+/*
+ * res_word_address - a Word Address Space Descriptor for the window
+ * [min, max] of resource @type, with no translation and granularity 0.
+ */
+static void res_word_address(struct aml *r, uint8_t type, uint8_t tflags,
+			     uint16_t min, uint16_t max)
+{
+	uint32_t len = (uint32_t)max - min + 1;
+
+	if (min > max || len > UINT16_MAX) {
+		aml_fail(r, -EINVAL);
+		return;
+	}
+	aml_byte(r, RES_WORD_ADDRESS);
+	aml_le(r, 13, 2);	/* data bytes that follow the length */
+	aml_byte(r, type);
+	aml_byte(r, RES_ADDR_WINDOW);
+	aml_byte(r, tflags);
+	aml_le(r, 0, 2);	/* _GRA */
+	aml_le(r, min, 2);
+	aml_le(r, max, 2);
+	aml_le(r, 0, 2);	/* _TRA */
+	aml_le(r, len, 2);
+}
+
+void aml_res_word_bus_number(struct aml *r, uint16_t min, uint16_t max)
+{
+	res_word_address(r, RES_ADDR_BUS_NUMBER, 0, min, max);
+}
+
+void aml_res_word_io(struct aml *r, uint16_t min, uint16_t max)
+{
+	res_word_address(r, RES_ADDR_IO, RES_IO_ENTIRE_RANGE, min, max);
+}
+
+void aml_res_dword_memory(struct aml *r, uint32_t min, uint32_t max)
+{
+	uint64_t len = (uint64_t)max - min + 1;
+
+	if (min > max || len > UINT32_MAX) {
+		aml_fail(r, -EINVAL);
+		return;
+	}
+	aml_byte(r, RES_DWORD_ADDRESS);
+	aml_le(r, 23, 2);	/* data bytes that follow the length */
+	aml_byte(r, RES_ADDR_MEMORY);
+	aml_byte(r, RES_ADDR_WINDOW);
+	/* Non-cacheable: this is the window for non-prefetchable BARs. */
+	aml_byte(r, RES_MEM_READ_WRITE);
+	aml_le(r, 0, 4);	/* _GRA */
+	aml_le(r, min, 4);
+	aml_le(r, max, 4);
+	aml_le(r, 0, 4);	/* _TRA */
+	aml_le(r, len, 4);
 }
 
 void aml_res_memory32_fixed(struct aml *r, bool writable, uint32_t base,

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A tiny AML (ACPI Machine Language) encoder: just enough to emit a
- * DSDT made of scopes, devices and named data objects.
+ * DSDT made of scopes, devices, named data objects and the few small
+ * control methods (such as a PCI host bridge's _OSC) that go with them.
  *
  * The encoder appends to a caller-provided buffer. Errors are sticky:
  * once an append fails (buffer full, malformed name), every later call
  * is a no-op and aml_error() reports the first failure, so a builder
  * can emit a whole table and check once at the end.
  *
- * Objects that carry a PkgLength (Scope, Device, Package) are opened
- * with an *_begin call, which returns a mark, and closed with
+ * Objects that carry a PkgLength (Scope, Device, Package, Method, If)
+ * are opened with an *_begin call, which returns a mark, and closed with
  * aml_end(mark): the length is only known once the contents exist.
+ *
+ * Operators are emitted in AML's prefix order: a call such as
+ * aml_return() appends just the opcode, and the caller then appends
+ * the operands it documents (integers, names, ArgN, nested operators).
  */
 #ifndef VMM_AML_H
 #define VMM_AML_H
@@ -90,6 +95,53 @@ size_t aml_device_begin(struct aml *a, const char *path);
 size_t aml_package_begin(struct aml *a, uint8_t nr_elems);
 
 /*
+ * aml_method_begin - open Method(path, nr_args, Serialized or
+ * NotSerialized) { ... } (nr_args 0-7, sync level 0); close with
+ * aml_end(). A method that creates named objects (CreateDWordField...)
+ * should be serialized, or two concurrent calls would collide.
+ */
+size_t aml_method_begin(struct aml *a, const char *path,
+			unsigned int nr_args, bool serialized);
+
+/*
+ * aml_if_begin - open If (predicate) { ... }: the caller appends the
+ * predicate (one operand), then the body; close with aml_end().
+ */
+size_t aml_if_begin(struct aml *a);
+
+/* aml_return - "Return (": the caller appends one operand. */
+void aml_return(struct aml *a);
+
+/* aml_arg - the method argument Arg@n (0-6). */
+void aml_arg(struct aml *a, unsigned int n);
+
+/* aml_lnot - "LNot (": the caller appends one operand. */
+void aml_lnot(struct aml *a);
+
+/* aml_lequal - "LEqual (": the caller appends two operands. */
+void aml_lequal(struct aml *a);
+
+/*
+ * aml_or - "Or (": the caller appends two operands and a target (a
+ * name, or aml_name_string(a, "") for none).
+ */
+void aml_or(struct aml *a);
+
+/*
+ * aml_create_dword_field - "CreateDWordField (": the caller appends the
+ * source buffer, the byte index, and the new field's name (with
+ * aml_name_string()).
+ */
+void aml_create_dword_field(struct aml *a);
+
+/*
+ * aml_uuid - append the 16-byte Buffer that ASL's ToUUID() makes of
+ * @uuid ("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", hex digits in either
+ * case): the first three fields little-endian, the rest as written.
+ */
+void aml_uuid(struct aml *a, const char *uuid);
+
+/*
  * aml_end - close the object opened at @mark: fill in its PkgLength,
  * using 1 to 4 bytes as the final size requires.
  */
@@ -112,6 +164,29 @@ void aml_res_io(struct aml *r, uint16_t min, uint16_t max, uint8_t align,
 
 /* aml_res_irq_noflags - IRQNoFlags() {irq}: ISA edge, active high. */
 void aml_res_irq_noflags(struct aml *r, unsigned int irq);
+
+/*
+ * aml_res_word_bus_number - WordBusNumber(ResourceProducer, MinFixed,
+ * MaxFixed, PosDecode, 0, min, max, 0, max - min + 1): the bus numbers
+ * a host bridge decodes.
+ */
+void aml_res_word_bus_number(struct aml *r, uint16_t min, uint16_t max);
+
+/*
+ * aml_res_word_io - WordIO(ResourceProducer, MinFixed, MaxFixed,
+ * PosDecode, EntireRange, 0, min, max, 0, max - min + 1): an I/O port
+ * window a bridge forwards. The whole 64 KiB does not fit the length
+ * field: -EINVAL (split it, as a PCI host bridge does around 0xcf8).
+ */
+void aml_res_word_io(struct aml *r, uint16_t min, uint16_t max);
+
+/*
+ * aml_res_dword_memory - DWordMemory(ResourceProducer, PosDecode,
+ * MinFixed, MaxFixed, NonCacheable, ReadWrite, 0, min, max, 0,
+ * max - min + 1): a memory window below 4 GiB that a bridge forwards.
+ * The whole 4 GiB does not fit the length field: -EINVAL.
+ */
+void aml_res_dword_memory(struct aml *r, uint32_t min, uint32_t max);
 
 /* aml_res_memory32_fixed - Memory32Fixed(ReadWrite/ReadOnly, base, len). */
 void aml_res_memory32_fixed(struct aml *r, bool writable, uint32_t base,

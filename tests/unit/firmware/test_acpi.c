@@ -26,6 +26,7 @@
 
 struct tables {
 	const uint8_t *rsdp, *xsdt, *fadt, *madt, *dsdt;
+	const uint8_t *mcfg;	/* only with cfg.pci */
 };
 
 /* table_at - a table at @gpa with signature @sig, length and checksum ok. */
@@ -56,9 +57,12 @@ static void check_rsdp(const uint8_t *r)
 	assert_int_equal(rd32(r + 16), 0);		/* no RSDT */
 }
 
-/* find_tables - follow RSDP -> XSDT -> FADT/MADT, FADT -> DSDT. */
+/*
+ * find_tables - follow RSDP -> XSDT -> FADT/MADT (and MCFG if @pci,
+ * else none), FADT -> DSDT.
+ */
 static void find_tables(const struct fake_ram *f, uint64_t rsdp_gpa,
-			struct tables *t)
+			bool pci, struct tables *t)
 {
 	uint32_t xsdt_len;
 	unsigned int n;
@@ -71,17 +75,20 @@ static void find_tables(const struct fake_ram *f, uint64_t rsdp_gpa,
 	xsdt_len = rd32(t->xsdt + 4);
 	assert_int_equal((xsdt_len - HDR_LEN) % 8, 0);
 	n = (xsdt_len - HDR_LEN) / 8;
-	assert_int_equal(n, 2);
+	assert_int_equal(n, pci ? 3 : 2);
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t gpa = rd64(t->xsdt + HDR_LEN + 8 * i);
 
 		if (!memcmp(f->ram + gpa, "FACP", 4))
 			t->fadt = table_at(f, gpa, "FACP");
+		else if (!memcmp(f->ram + gpa, "MCFG", 4))
+			t->mcfg = table_at(f, gpa, "MCFG");
 		else
 			t->madt = table_at(f, gpa, "APIC");
 	}
 	assert_non_null(t->fadt);
 	assert_non_null(t->madt);
+	assert_true(pci ? t->mcfg != NULL : t->mcfg == NULL);
 	t->dsdt = table_at(f, rd64(t->fadt + 140), "DSDT");
 	assert_int_equal(t->dsdt[8], 2);	/* 64-bit integers */
 }
@@ -96,7 +103,7 @@ static void build(struct fake_ram *f, const struct acpi_config *cfg,
 	assert_int_equal(acpi_build(&f->gm, cfg, &rsdp, &e), 0);
 	assert_int_equal(rsdp, LAYOUT_ACPI);
 	assert_string_equal(e.msg, "");
-	find_tables(f, rsdp, t);
+	find_tables(f, rsdp, cfg->pci, t);
 }
 
 /* check_gas_io8 - GAS: SystemIO, 8 bits at offset 0, byte access, @port. */
@@ -264,7 +271,7 @@ static void test_madt(void **state)
  * exactly, so a mis-encoded length anywhere fails here.
  */
 struct aml_walk {
-	unsigned int devices, names, templates;
+	unsigned int devices, names, templates, methods;
 };
 
 static size_t walk_pkglen(const uint8_t *p, size_t avail, size_t *len)
@@ -403,6 +410,13 @@ static void walk_terms(struct aml_walk *w, const uint8_t *p, size_t len)
 			walk_terms(w, t + 2 + n + name, plen - n - name);
 			off += 2 + plen;
 			w->devices++;
+		} else if (t[0] == 0x14) {		/* Method */
+			/* The body is code: tests match it byte for byte. */
+			n = walk_pkglen(t + 1, len - off - 1, &plen);
+			name = walk_name(t + 1 + n, plen - n);
+			assert_true(n + name < plen);	/* MethodFlags */
+			off += 1 + plen;
+			w->methods++;
 		} else {
 			fail_msg("unexpected AML opcode 0x%02x", t[0]);
 		}
@@ -490,6 +504,151 @@ static void test_dsdt(void **state)
 	fake_ram_free(&f);
 }
 
+static void test_mcfg(void **state)
+{
+	struct acpi_config cfg = { .nr_cpus = 2, .pci = true };
+	struct fake_ram f;
+	struct tables t;
+
+	build(&f, &cfg, &t);
+	assert_int_equal(rd32(t.mcfg + 4), HDR_LEN + 8 + 16);
+	assert_int_equal(t.mcfg[8], 1);			/* revision */
+	assert_memory_equal(t.mcfg + 16, "VMMMCFG ", 8);
+	assert_int_equal((t.mcfg - f.ram) % 16, 0);
+	assert_true(all_zero(t.mcfg + HDR_LEN, 8));	/* reserved */
+	/* One allocation: the ECAM window, segment 0, bus 0..0. */
+	assert_int_equal(rd64(t.mcfg + 44), LAYOUT_PCI_ECAM);
+	assert_int_equal(rd16(t.mcfg + 52), 0);
+	assert_int_equal(t.mcfg[54], 0);
+	assert_int_equal(t.mcfg[55], 0);
+	assert_int_equal(LAYOUT_PCI_ECAM_SIZE, 1 * MiB);	/* = 1 bus */
+	assert_int_equal(rd32(t.mcfg + 56), 0);
+	fake_ram_free(&f);
+
+	/* Without PCI the XSDT lists just FADT and MADT (find_tables). */
+	cfg.pci = false;
+	build(&f, &cfg, &t);
+	assert_null(t.mcfg);
+	assert_int_equal(memmem_count(f.ram + LAYOUT_ACPI, WINDOW, "MCFG", 4), 0);
+	fake_ram_free(&f);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	memcpy(p, &v, 2);
+}
+
+/* check_prt_entry - Package(4) {slot << 16 | 0xffff, pin, 0, gsi}. */
+static void check_prt_entry(const uint8_t *dsdt, size_t len,
+			    unsigned int slot, unsigned int pin)
+{
+	uint8_t e[16];
+	size_t n = 3;
+
+	e[0] = 0x12;			/* Package, PkgLength at e[1], 4 */
+	e[2] = 0x04;
+	if (slot) {
+		e[n++] = 0x0c;
+		put32(e + n, slot << 16 | 0xffff);
+		n += 4;
+	} else {
+		e[n++] = 0x0b;
+		put16(e + n, 0xffff);
+		n += 2;
+	}
+	if (pin > 1)
+		e[n++] = 0x0a;
+	e[n++] = (uint8_t)pin;
+	e[n++] = 0x00;			/* Source: Zero, a GSI */
+	e[n++] = 0x0a;
+	e[n++] = (uint8_t)(ACPI_PCI_INTX_GSI + (slot + pin) % 4);
+	e[1] = (uint8_t)(n - 1);
+	assert_int_equal(memmem_count(dsdt, len, e, n), 1);
+}
+
+static void test_dsdt_pci(void **state)
+{
+	static const uint8_t pci0_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+					    0x41, 0xd0, 0x0a, 0x08 };
+	static const uint8_t pci0_cid[] = { 0x08, '_', 'C', 'I', 'D', 0x0c,
+					    0x41, 0xd0, 0x0a, 0x03 };
+	static const uint8_t res0_hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c,
+					    0x41, 0xd0, 0x0c, 0x02 };
+	static const uint8_t names[] = {
+		0x08, '_', 'S', 'E', 'G', 0x00,
+		0x08, '_', 'B', 'B', 'N', 0x00,
+		0x08, '_', 'U', 'I', 'D', 0x00,
+	};
+	/* Method (_OSC, 4, Serialized), see dsdt_pci_osc(). */
+	static const uint8_t osc[] = {
+		0x14, 0x33, '_', 'O', 'S', 'C', 0x0c,
+		0x8a, 0x6b, 0x00, 'C', 'D', 'W', '1',
+		0xa0, 0x23, 0x92, 0x93, 0x68,
+		0x11, 0x13, 0x0a, 0x10,
+		0x5b, 0x4d, 0xdb, 0x33, 0xf7, 0x1f, 0x1c, 0x40,
+		0x96, 0x57, 0x74, 0x41, 0xc0, 0x3d, 0xd7, 0x66,
+		0x7d, 'C', 'D', 'W', '1', 0x0a, 0x04, 'C', 'D', 'W', '1',
+		0xa4, 0x6b,
+	};
+	static const uint8_t prt[] = { 0x08, '_', 'P', 'R', 'T', 0x12 };
+	uint8_t crs[] = {
+		0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00,	/* WordBusNumber */
+		0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x00,	/* 0..0, length 1 */
+		0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,	/* WordIO */
+		0, 0, 0, 0, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c,
+		0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08,
+		0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03,	/* WordIO */
+		0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+		0x87, 0x17, 0x00, 0x00, 0x0c, 0x01,	/* DWordMemory */
+		0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0, 3, 3, 3, 3,
+		0x79,
+	};
+	uint8_t ecam[12] = { 0x86, 0x09, 0x00, 0x01 };
+	struct acpi_config cfg = { .nr_cpus = 2, .pci = true };
+	struct aml_walk w;
+	struct fake_ram f;
+	struct tables t;
+	const uint8_t *p;
+	uint8_t *mem;
+	size_t len;
+
+	/* DWordMemory: _MIN, _MAX and _LEN at 10, 14, 22 in the item. */
+	mem = crs + 16 + 16 + 8 + 16;
+	assert_int_equal(mem[0], 0x87);
+	put32(mem + 10, (uint32_t)LAYOUT_PCI_MMIO);
+	put32(mem + 14, (uint32_t)(LAYOUT_PCI_MMIO + LAYOUT_PCI_MMIO_SIZE - 1));
+	put32(mem + 22, (uint32_t)LAYOUT_PCI_MMIO_SIZE);
+	put32(ecam + 4, (uint32_t)LAYOUT_PCI_ECAM);
+	put32(ecam + 8, (uint32_t)LAYOUT_PCI_ECAM_SIZE);
+
+	build(&f, &cfg, &t);
+	len = rd32(t.dsdt + 4);
+	/* COM1, PEVT, PCI0 and RES0; each _CRS a template that adds up. */
+	walk_dsdt(t.dsdt, &w);
+	assert_int_equal(w.devices, 4);
+	assert_int_equal(w.templates, 4);
+	assert_int_equal(w.methods, 1);
+	assert_int_equal(memmem_count(t.dsdt, len, "PCI0", 4), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, "RES0", 4), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, pci0_hid, sizeof(pci0_hid)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, pci0_cid, sizeof(pci0_cid)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, res0_hid, sizeof(res0_hid)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, names, sizeof(names)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, "_ADR", 4), 0);
+	assert_int_equal(memmem_count(t.dsdt, len, crs, sizeof(crs)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, ecam, sizeof(ecam)), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, osc, sizeof(osc)), 1);
+	/* _PRT: Package(128), every slot and pin swizzled onto GSIs 16-19. */
+	assert_int_equal(memmem_count(t.dsdt, len, prt, sizeof(prt)), 1);
+	p = memmem(t.dsdt, len, prt, sizeof(prt)) + sizeof(prt);
+	assert_int_equal(p[0] >> 6, 1);			/* 2-byte PkgLength */
+	assert_int_equal(p[2], 32 * 4);
+	for (unsigned int slot = 0; slot < 32; slot++)
+		for (unsigned int pin = 0; pin < 4; pin++)
+			check_prt_entry(t.dsdt, len, slot, pin);
+	fake_ram_free(&f);
+}
+
 static void test_many_mmio_devs(void **state)
 {
 	static struct acpi_mmio_dev devs[ACPI_MAX_MMIO_DEVS];
@@ -564,6 +723,15 @@ static void test_bad_config(void **state)
 	cfg.mmio_devs = &dev;
 	cfg.nr_mmio_devs = ACPI_MAX_MMIO_DEVS + 1;
 	expect_failure(&f.gm, &cfg, -EINVAL, window);
+	/* With PCI, GSIs 16-19 belong to INTx (level, active-low). */
+	cfg.nr_mmio_devs = 1;
+	cfg.pci = true;
+	dev.gsi = ACPI_PCI_INTX_GSI;
+	expect_failure(&f.gm, &cfg, -EINVAL, window);
+	dev.gsi = ACPI_PCI_INTX_GSI + ACPI_PCI_INTX_GSIS - 1;
+	expect_failure(&f.gm, &cfg, -EINVAL, window);
+	cfg.pci = false;
+	dev.gsi = 5;
 	/* 100000 x2APIC entries cannot fit in 128 KiB. */
 	cfg.nr_mmio_devs = 0;
 	cfg.nr_cpus = 100000;
@@ -611,7 +779,7 @@ static void test_rebuild_clears_window(void **state)
 	fake_ram_init(&f);
 	memset(f.ram + LAYOUT_ACPI, 0xaa, WINDOW);
 	assert_int_equal(acpi_build(&f.gm, &cfg, &rsdp, &e), 0);
-	find_tables(&f, rsdp, &t);
+	find_tables(&f, rsdp, false, &t);
 	/* The XSDT is built last; nothing after it survives. */
 	end = (uint64_t)(t.xsdt - f.ram) + rd32(t.xsdt + 4);
 	assert_true(all_zero(f.ram + end, LAYOUT_ACPI_END - end));
@@ -696,6 +864,23 @@ static void iasl_roundtrip(const struct acpi_config *cfg)
 	iasl_check(dir, "facp");
 	iasl_check(dir, "apic");
 	iasl_check(dir, "xsdt");
+	if (cfg->pci) {
+		write_table(dir, "mcfg.dat", t.mcfg);
+		iasl_check(dir, "mcfg");
+		assert_true(file_has(dir, "mcfg.dsl",
+				     "Base Address : 00000000E0000000"));
+		assert_true(file_has(dir, "mcfg.dsl", "End Bus Number : 00"));
+		assert_true(file_has(dir, "dsdt.dsl", "Device (PCI0)"));
+		assert_true(file_has(dir, "dsdt.dsl", "EisaId (\"PNP0A08\")"));
+		assert_true(file_has(dir, "dsdt.dsl", "EisaId (\"PNP0A03\")"));
+		assert_true(file_has(dir, "dsdt.dsl", "EisaId (\"PNP0C02\")"));
+		assert_true(file_has(dir, "dsdt.dsl", "WordBusNumber (ResourceProducer"));
+		assert_true(file_has(dir, "dsdt.dsl", "DWordMemory (ResourceProducer"));
+		assert_true(file_has(dir, "dsdt.dsl", "Name (_PRT, Package (0x80)"));
+		assert_true(file_has(dir, "dsdt.dsl", "Method (_OSC, 4, Serialized)"));
+		assert_true(file_has(dir, "dsdt.dsl",
+				     "ToUUID (\"33db4d5b-1ff7-401c-9657-7441c03dd766\")"));
+	}
 	assert_true(file_has(dir, "dsdt.dsl", "EisaId (\"PNP0501\")"));
 	assert_true(file_has(dir, "dsdt.dsl", "Name (\\_S5, Package (0x04)"));
 	assert_true(file_has(dir, "dsdt.dsl", "\"QEMU0001\""));
@@ -718,13 +903,15 @@ static void test_iasl(void **state)
 {
 	static const struct acpi_mmio_dev devs[] = {
 		{ .base = 0xd0000000, .size = 0x1000, .gsi = 5 },
-		{ .base = 0xd0001000, .size = 0x1000, .gsi = 16 },
+		{ .base = 0xd0001000, .size = 0x1000, .gsi = 20 },	/* not INTx */
 	};
 	struct acpi_config cfg = { .nr_cpus = 4, .mmio_devs = devs,
 				   .nr_mmio_devs = ARRAY_SIZE(devs) };
 
 	if (system("command -v iasl >/dev/null 2>&1") != 0)
 		skip();		/* acpica-tools not installed */
+	iasl_roundtrip(&cfg);
+	cfg.pci = true;
 	iasl_roundtrip(&cfg);
 	cfg.nr_cpus = 300;	/* x2APIC entries too */
 	cfg.nr_mmio_devs = 0;
@@ -738,6 +925,8 @@ int main(void)
 		cmocka_unit_test(test_fadt),
 		cmocka_unit_test(test_madt),
 		cmocka_unit_test(test_dsdt),
+		cmocka_unit_test(test_mcfg),
+		cmocka_unit_test(test_dsdt_pci),
 		cmocka_unit_test(test_many_mmio_devs),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_memory_holes),

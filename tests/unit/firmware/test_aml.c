@@ -236,6 +236,136 @@ static void test_resources(void **state)
 	assert_int_equal(a.len, 0);
 }
 
+static void test_address_resources(void **state)
+{
+	uint8_t rbuf[128];
+	struct aml r;
+
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_word_bus_number(&r, 0, 0xff);
+	expect_bytes(&r,
+		0x88, 0x0d, 0x00,		/* Word Address, 13 bytes */
+		0x02, 0x0c, 0x00,		/* bus; Min/MaxFixed, producer */
+		0x00, 0x00, 0x00, 0x00, 0xff, 0x00,	/* _GRA _MIN _MAX */
+		0x00, 0x00, 0x00, 0x01);	/* _TRA, _LEN 256 */
+
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_word_io(&r, 0x0d00, 0xffff);
+	expect_bytes(&r,
+		0x88, 0x0d, 0x00,
+		0x01, 0x0c, 0x03,		/* I/O, EntireRange */
+		0x00, 0x00, 0x00, 0x0d, 0xff, 0xff,
+		0x00, 0x00, 0x00, 0xf3);
+
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_dword_memory(&r, 0xc0000000, 0xcfffffff);
+	expect_bytes(&r,
+		0x87, 0x17, 0x00,		/* DWord Address, 23 bytes */
+		0x00, 0x0c, 0x01,		/* memory; NonCacheable, RW */
+		0x00, 0x00, 0x00, 0x00,		/* _GRA */
+		0x00, 0x00, 0x00, 0xc0,		/* _MIN */
+		0xff, 0xff, 0xff, 0xcf,		/* _MAX */
+		0x00, 0x00, 0x00, 0x00,		/* _TRA */
+		0x00, 0x00, 0x00, 0x10);	/* _LEN */
+
+	/* A one-item window is fine: bus 0 alone. */
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_word_bus_number(&r, 0, 0);
+	assert_int_equal(aml_error(&r), 0);
+	assert_int_equal(rd16(rbuf + 14), 1);
+
+	/* Backwards windows and lengths the field cannot hold. */
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_word_io(&r, 0x100, 0xff);
+	assert_int_equal(aml_error(&r), -EINVAL);
+	assert_int_equal(r.len, 0);
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_word_io(&r, 0, 0xffff);
+	assert_int_equal(aml_error(&r), -EINVAL);
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_dword_memory(&r, 0, 0xffffffff);
+	assert_int_equal(aml_error(&r), -EINVAL);
+	aml_init(&r, rbuf, sizeof(rbuf));
+	aml_res_dword_memory(&r, 2, 1);
+	assert_int_equal(aml_error(&r), -EINVAL);
+	assert_int_equal(r.len, 0);
+}
+
+static void test_method(void **state)
+{
+	struct aml a = fresh();
+	size_t method, cond;
+
+	/*
+	 * Method (TEST, 2, Serialized) {
+	 *	CreateDWordField (Arg1, 4, FLD)
+	 *	If (LNot (LEqual (Arg0, FLD))) { Or (FLD, 2, FLD) }
+	 *	Return (Arg6)
+	 * }
+	 */
+	method = aml_method_begin(&a, "TEST", 2, true);
+	aml_create_dword_field(&a);
+	aml_arg(&a, 1);
+	aml_integer(&a, 4);
+	aml_name_string(&a, "FLD");
+	cond = aml_if_begin(&a);
+	aml_lnot(&a);
+	aml_lequal(&a);
+	aml_arg(&a, 0);
+	aml_name_string(&a, "FLD");
+	aml_or(&a);
+	aml_name_string(&a, "FLD");
+	aml_integer(&a, 2);
+	aml_name_string(&a, "FLD");
+	aml_end(&a, cond);
+	aml_return(&a);
+	aml_arg(&a, 6);
+	aml_end(&a, method);
+	expect_bytes(&a,
+		0x14, 0x24, 'T', 'E', 'S', 'T', 0x0a,	/* 2 args | serialized */
+		0x8a, 0x69, 0x0a, 0x04, 'F', 'L', 'D', '_',
+		0xa0, 0x13, 0x92, 0x93, 0x68, 'F', 'L', 'D', '_',
+		0x7d, 'F', 'L', 'D', '_', 0x0a, 0x02, 'F', 'L', 'D', '_',
+		0xa4, 0x6e);
+
+	a = fresh();
+	method = aml_method_begin(&a, "_OSC", 4, false);
+	aml_end(&a, method);
+	expect_bytes(&a, 0x14, 0x06, '_', 'O', 'S', 'C', 0x04);
+
+	a = fresh();
+	aml_method_begin(&a, "M", 8, false);
+	assert_int_equal(aml_error(&a), -EINVAL);
+	a = fresh();
+	aml_arg(&a, 7);
+	assert_int_equal(aml_error(&a), -EINVAL);
+	assert_int_equal(a.len, 0);
+}
+
+static void test_uuid(void **state)
+{
+	static const char *const bad[] = {
+		"33db4d5b-1ff7-401c-9657-7441c03dd76",	/* short */
+		"33db4d5b-1ff7-401c-9657-7441c03dd7666",
+		"33db4d5b_1ff7-401c-9657-7441c03dd766",
+		"33db4d5b-1ff7-401c-9657-7441c03dd76g",
+		"",
+	};
+	struct aml a = fresh();
+
+	/* The PCI host bridge _OSC UUID, as Linux's OSC_UUID spells it. */
+	aml_uuid(&a, "33DB4D5B-1ff7-401c-9657-7441c03dd766");
+	expect_bytes(&a, 0x11, 0x13, 0x0a, 0x10,
+		     0x5b, 0x4d, 0xdb, 0x33, 0xf7, 0x1f, 0x1c, 0x40,
+		     0x96, 0x57, 0x74, 0x41, 0xc0, 0x3d, 0xd7, 0x66);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		a = fresh();
+		aml_uuid(&a, bad[i]);
+		assert_int_equal(aml_error(&a), -EINVAL);
+		assert_int_equal(a.len, 0);
+	}
+}
+
 static void test_overflow_is_sticky(void **state)
 {
 	uint8_t small[8];
@@ -270,6 +400,9 @@ int main(void)
 		cmocka_unit_test(test_pkglength),
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_resources),
+		cmocka_unit_test(test_address_resources),
+		cmocka_unit_test(test_method),
+		cmocka_unit_test(test_uuid),
 		cmocka_unit_test(test_overflow_is_sticky),
 	};
 
