@@ -12,6 +12,7 @@
 #ifndef VMM_VIRTIO_H
 #define VMM_VIRTIO_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -54,6 +55,13 @@ struct virtio_dev_ops {
 };
 
 struct virtio_dev {
+	/*
+	 * Serialises the driver's register accesses (vCPU threads) with
+	 * queue processing and completions (event loop thread): transports
+	 * hold it around register handlers, the loop around queue_notify
+	 * and I/O completion callbacks.
+	 */
+	pthread_mutex_t lock;
 	const struct virtio_dev_ops *ops;
 	const struct guest_mem *gm;
 	const char *name;		/* "virtio-blk0", for log lines */
