@@ -57,7 +57,8 @@ busybox=/bin/busybox
 
 # Wanted modules, in the order asked for; dependencies are put in front of their users.
 wanted=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio
-        virtio_blk virtio_console virtio_rng failover net_failover virtio_net pvpanic pvpanic-mmio)
+        virtio_blk virtio_console virtio_rng failover net_failover virtio_net pvpanic pvpanic-mmio
+        crc32c_generic ext4)
 
 # module name -> path relative to $moddir (from modules.dep); empty if not a loadable module
 declare -A path_of deps_of
@@ -141,6 +142,11 @@ for m in $(cat /lib/modules/load.list); do
   [ -f "/lib/modules/$m.ko" ] || continue
   if insmod "/lib/modules/$m.ko" 2>/dev/null; then loaded="$loaded $m"; else failed="$failed $m"; fi
 done
+# With console=hvc0 the console only exists now that virtio_console is
+# loaded: the kernel could not give init one, so open it ourselves.
+if [ -c /dev/console ] && { : >/dev/console; } 2>/dev/null; then
+  exec </dev/console >/dev/console 2>&1
+fi
 echo "vmm-guest: modules:${loaded:- none}"
 [ -z "$failed" ] || echo "vmm-guest: modules that failed to load:$failed"
 
@@ -150,6 +156,25 @@ die() {
   echo o >/proc/sysrq-trigger
   while :; do sleep 3600; done     # init must never exit
 }
+
+# root=/dev/X on the kernel command line: mount it (ro unless "rw") and
+# switch to it; its /sbin/init takes over (vmm_run stays in the environment).
+root=$(sed -n 's/.*\(^\| \)root=\([^ ]*\).*/\2/p' /proc/cmdline)
+if [ -n "$root" ]; then
+  for _ in $(seq 100); do [ -b "$root" ] && break; sleep 0.1; done
+  mode=ro
+  grep -qw rw /proc/cmdline && mode=rw
+  mkdir -p /newroot
+  if mount -t ext4 -o "$mode" "$root" /newroot; then
+    echo "vmm-guest: root $root mounted $mode"
+    umount /dev/pts 2>/dev/null
+    mount --move /dev /newroot/dev 2>/dev/null || true
+    umount /proc /sys /tmp /run 2>/dev/null
+    exec switch_root /newroot /sbin/init
+  fi
+  echo "vmm-guest: cannot mount root $root"
+  die
+fi
 
 echo VMM-GUEST-READY
 if [ -n "${vmm_run:-}" ]; then

@@ -53,6 +53,24 @@ enum vmm_log_level {
 	VMM_LOG_DEBUG = 3,
 };
 
+/* struct vmm_disk - one virtio-blk disk (see vmm_config.disks). */
+struct vmm_disk {
+	const char *path;	/* raw image file or host block device */
+	bool read_only;		/* the device advertises RO; writes fail */
+	bool direct;		/* O_DIRECT: bypass the host page cache */
+	const char *id;		/* serial number (GET_ID), up to 20 bytes */
+};
+
+enum vmm_transport {
+	VMM_TRANSPORT_PCI = 0,	/* virtio-pci (modern), the default */
+	VMM_TRANSPORT_MMIO,	/* virtio-mmio, described in the DSDT */
+};
+
+enum vmm_console {
+	VMM_CONSOLE_SERIAL = 0,	/* COM1, ttyS0 (the default) */
+	VMM_CONSOLE_VIRTIO,	/* virtio-console, hvc0 */
+};
+
 /*
  * struct vmm_config - everything needed to create a VM.
  *
@@ -87,6 +105,13 @@ struct vmm_config {
 	enum vmm_log_level log_level;	/* lines above this are dropped */
 
 	void *opaque;		/* passed back to every callback */
+
+	/* Devices (added in 0.2; zero means the defaults). */
+	const struct vmm_disk *disks;	/* copied by vmm_create() */
+	unsigned int nr_disks;
+	enum vmm_transport transport;
+	enum vmm_console console;
+	bool no_rng;		/* leave out the virtio-rng device */
 };
 
 /* Why a VM stopped; see struct vmm_exit. */

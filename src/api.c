@@ -93,6 +93,9 @@ VMM_API int vmm_console_write(struct vmm *v, const void *buf, size_t len)
 		return -EAGAIN;
 	if (len > INT32_MAX)
 		len = INT32_MAX;
+	if (v->vm.cfg.console == VMM_CONSOLE_VIRTIO)
+		return v->vm.stage >= VM_STAGE_VIRTIO ?
+		       vm_virtio_console_write(&v->vm, buf, len) : -EAGAIN;
 	return (int)uart8250_receive(&v->vm.uart, buf, len);
 }
 

@@ -70,6 +70,10 @@ static int evloop_queue(struct evloop *l, prep_fn prep, const void *arg,
 	int err;
 
 	pthread_mutex_lock(&l->sq_lock);
+	if (!l->ring_ok) {
+		pthread_mutex_unlock(&l->sq_lock);
+		return -ESHUTDOWN;
+	}
 	sqe = evloop_sqe(l);
 	if (!sqe) {
 		pthread_mutex_unlock(&l->sq_lock);

@@ -58,13 +58,26 @@ int vm_init(struct vm *vm, const struct vmm_config *cfg)
 
 	memset(vm, 0, sizeof(*vm));
 	memcpy(&vm->cfg, cfg, sizeof(vm->cfg));
-	vm->kvm_fd = vm->vm_fd = vm->done_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->done_fd = vm->console_rx_fd = -1;
 	vm->kernel = dup_or_null(cfg->kernel, &failed);
 	vm->initrd = dup_or_null(cfg->initrd, &failed);
 	vm->cmdline = dup_or_null(cfg->cmdline, &failed);
 	vm->kvm_path = dup_or_null(cfg->kvm_path ? cfg->kvm_path : "/dev/kvm",
 				   &failed);
 	vm->nr_vcpus = cfg->cpus;
+	if (cfg->nr_disks) {
+		if (cfg->nr_disks > VM_MAX_DISKS || !cfg->disks)
+			return -EINVAL;
+		vm->disks = calloc(cfg->nr_disks, sizeof(*vm->disks));
+		if (!vm->disks)
+			return -ENOMEM;
+		vm->nr_disks = cfg->nr_disks;
+		for (unsigned int i = 0; i < cfg->nr_disks; i++) {
+			vm->disks[i] = cfg->disks[i];
+			vm->disks[i].path = dup_or_null(cfg->disks[i].path, &failed);
+			vm->disks[i].id = dup_or_null(cfg->disks[i].id, &failed);
+		}
+	}
 	vm->kick_signal = SIGRTMIN + 2;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
@@ -333,9 +346,23 @@ static int vm_setup_devices(struct vm *vm)
 	return 0;
 }
 
+static int vm_setup_virtio(struct vm *vm)
+{
+	int err = vm_virtio_setup(vm);
+
+	if (err)
+		vm_virtio_teardown(vm);
+	return err;
+}
+
 static int vm_setup_boot(struct vm *vm)
 {
-	struct acpi_config acpi = { .nr_cpus = vm->nr_vcpus };
+	struct acpi_config acpi = {
+		.nr_cpus = vm->nr_vcpus,
+		.pci = vm->cfg.transport == VMM_TRANSPORT_PCI,
+		.mmio_devs = vm->mmio_devs,
+		.nr_mmio_devs = vm->nr_mmio,
+	};
 	struct loader_config lc = {
 		.kernel_path = vm->kernel,
 		.initrd_path = vm->initrd,
@@ -350,7 +377,11 @@ static int vm_setup_boot(struct vm *vm)
 	/* ACPI is what Linux uses; the MP table only helps old kernels. */
 	if (mptable_build(&vm->mem, vm->nr_vcpus, &mp_err))
 		vm_log(vm, VMM_LOG_DEBUG, "no MP table: %s", mp_err.msg);
-	err = cmdline_build(cmdline, sizeof(cmdline), vm->cmdline, NULL);
+	/* With the virtio console the default command line points at hvc0. */
+	err = cmdline_build(cmdline, sizeof(cmdline),
+			    vm->cmdline ? vm->cmdline :
+			    vm->cfg.console == VMM_CONSOLE_VIRTIO ?
+			    "console=hvc0 panic=-1" : NULL, NULL);
 	if (err)
 		return errbuf_set(&vm->err, err, "kernel command line is %s",
 				  err == -E2BIG ? "too long" :
@@ -397,8 +428,12 @@ static int vm_create_vcpus(struct vm *vm)
 
 static int vm_start_vcpus(struct vm *vm)
 {
+	int err = vm_virtio_start(vm);
+
+	if (err)
+		return err;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		int err = vcpu_start(&vm->vcpus[i]);
+		err = vcpu_start(&vm->vcpus[i]);
 
 		if (err) {
 			/* Stop and join the ones already running. */
@@ -417,6 +452,7 @@ int vm_setup(struct vm *vm)
 		[VM_STAGE_VM] = vm_create_kvm_vm,
 		[VM_STAGE_MEM] = vm_setup_memory,
 		[VM_STAGE_DEVICES] = vm_setup_devices,
+		[VM_STAGE_VIRTIO] = vm_setup_virtio,
 		[VM_STAGE_BOOT] = vm_setup_boot,
 		[VM_STAGE_VCPUS] = vm_create_vcpus,
 		[VM_STAGE_RUNNING] = vm_start_vcpus,
@@ -506,6 +542,9 @@ void vm_teardown(struct vm *vm)
 		vm_destroy_vcpus(vm);
 		/* fall through */
 	case VM_STAGE_BOOT:
+	case VM_STAGE_VIRTIO:
+		vm_virtio_teardown(vm);
+		/* fall through */
 	case VM_STAGE_DEVICES:
 		uart8250_exit(&vm->uart);
 		bus_exit(&vm->pio);
@@ -531,6 +570,13 @@ void vm_teardown(struct vm *vm)
 	free(vm->initrd);
 	free(vm->cmdline);
 	free(vm->kvm_path);
+	for (unsigned int i = 0; i < vm->nr_disks; i++) {
+		free((char *)vm->disks[i].path);
+		free((char *)vm->disks[i].id);
+	}
+	free(vm->disks);
+	vm->disks = NULL;
+	vm->nr_disks = 0;
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);
 	vm->stage = VM_STAGE_NONE;

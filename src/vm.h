@@ -26,10 +26,18 @@
 #include "devices/acpi_pm.h"
 #include "devices/exitdev.h"
 #include "loader/loader.h"
+#include "acpi.h"
+#include "evloop_impl.h"
+#include "irq.h"
+#include "pci/pci.h"
+#include "virtio/blk.h"
+#include "vm_virtio.h"
 
 #define VM_MAX_VCPUS		254	/* xAPIC ids without interrupt remapping */
 #define VM_DEFAULT_MEM		(512 * MiB)
 #define VM_MAX_MEM		(1ULL << 40)	/* 1 TiB */
+#define VM_MAX_DISKS		16
+#define VM_MAX_MMIO		17
 
 struct vm;
 
@@ -51,6 +59,7 @@ enum vm_stage {
 	VM_STAGE_VM,		/* VM fd, irqchip, PIT */
 	VM_STAGE_MEM,		/* guest RAM mapped and registered */
 	VM_STAGE_DEVICES,	/* buses and platform devices */
+	VM_STAGE_VIRTIO,	/* event loop, PCI bus, virtio devices */
 	VM_STAGE_BOOT,		/* firmware tables, kernel, initrd loaded */
 	VM_STAGE_VCPUS,		/* vCPU fds created and initialised */
 	VM_STAGE_RUNNING,	/* vCPU threads started */
@@ -77,6 +86,23 @@ struct vm {
 	struct pvpanic pvpanic;
 	struct acpi_pm acpi_pm;
 	struct exitdev exitdev;
+
+	/* virtio: event loop, interrupt routes, PCI bus, devices. */
+	struct vmm_disk *disks;		/* deep copy of cfg.disks */
+	unsigned int nr_disks;
+	struct irq_routing irq;
+	struct evloop evloop;
+	bool evloop_ok;
+	struct pci_bus pci;
+	bool pci_ok;
+	struct virtio_platform plat;
+	struct blk_io blk_io;
+	struct vm_vdev vdevs[VM_MAX_VDEVS];
+	unsigned int nr_vdevs;
+	struct acpi_mmio_dev mmio_devs[VM_MAX_MMIO];
+	unsigned int nr_mmio;
+	struct virtio_dev *console;	/* virtio-console, when chosen */
+	int console_rx_fd;		/* input queued: flush on the loop */
 
 	struct boot_entry boot;
 	struct vcpu *vcpus;

@@ -31,6 +31,7 @@ enum {
 
 #define CTRL_A		0x01
 #define INPUT_BUF	4096
+#define MAX_DISKS	16
 
 struct cli {
 	struct vmm_config cfg;
@@ -45,6 +46,8 @@ struct cli {
 	bool stdin_open;
 	uint8_t pending[INPUT_BUF];
 	size_t pending_len;
+	struct vmm_disk disks[MAX_DISKS];
+	char *disk_specs[MAX_DISKS];	/* strdup'd --disk arguments */
 };
 
 static void usage(FILE *f)
@@ -59,6 +62,11 @@ static void usage(FILE *f)
 "  -m, --mem SIZE        guest RAM: 256M, 1G, 5G or bytes (default 512M)\n"
 "  -p, --cpus N          number of vCPUs (default 1)\n"
 "      --hugepages       back guest RAM with 2 MiB huge pages\n"
+"  -d, --disk PATH[,ro][,direct][,id=NAME]\n"
+"                        a virtio-blk disk (raw file or block device); repeatable\n"
+"      --transport pci|mmio  virtio transport (default pci)\n"
+"      --console serial|virtio  guest console: ttyS0 (default) or hvc0\n"
+"      --no-rng          leave out the virtio-rng device\n"
 "  -v, --verbose         log VMM events to stderr\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
@@ -143,6 +151,52 @@ static int parse_cpus(struct cli *c, const char *arg)
 	return 0;
 }
 
+/* --disk PATH[,ro][,direct][,id=NAME] */
+static int parse_disk(struct cli *c, const char *arg)
+{
+	struct vmm_disk *d;
+	char *spec, *opt, *save = NULL;
+
+	if (c->cfg.nr_disks == MAX_DISKS)
+		return usage_error("--disk %s: at most %d disks", arg, MAX_DISKS);
+	spec = strdup(arg);
+	if (!spec)
+		return usage_error("--disk %s: out of memory", arg);
+	c->disk_specs[c->cfg.nr_disks] = spec;
+	d = &c->disks[c->cfg.nr_disks];
+	d->path = strtok_r(spec, ",", &save);
+	if (!d->path || arg[0] == ',')
+		return usage_error("--disk %s: no path", arg);
+	while ((opt = strtok_r(NULL, ",", &save))) {
+		if (!strcmp(opt, "ro"))
+			d->read_only = true;
+		else if (!strcmp(opt, "direct"))
+			d->direct = true;
+		else if (!strncmp(opt, "id=", 3) && strlen(opt + 3) <= 20)
+			d->id = opt + 3;
+		else if (!strncmp(opt, "id=", 3))
+			return usage_error("--disk %s: id is longer than 20 bytes", arg);
+		else
+			return usage_error("--disk %s: unknown option '%s' (ro, direct, id=NAME)",
+					   arg, opt);
+	}
+	c->cfg.nr_disks++;
+	c->cfg.disks = c->disks;
+	return 0;
+}
+
+static int parse_choice(const char *flag, const char *arg, const char *a,
+			const char *b, int *out)
+{
+	if (!strcmp(arg, a))
+		*out = 0;
+	else if (!strcmp(arg, b))
+		*out = 1;
+	else
+		return usage_error("%s %s: must be %s or %s", flag, arg, a, b);
+	return 0;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(struct cli *c, int argc, char **argv)
 {
@@ -153,15 +207,19 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'p' },
 		{ "hugepages", no_argument, NULL, 'H' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "transport", required_argument, NULL, 'T' },
+		{ "console", required_argument, NULL, 'C' },
+		{ "no-rng", no_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, err;
+	int opt, err, choice;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":k:i:c:m:p:vhV", opts,
+	while ((opt = getopt_long(argc, argv, ":k:i:c:m:p:d:vhV", opts,
 				  NULL)) != -1) {
 		err = 0;
 		switch (opt) {
@@ -171,6 +229,16 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 'm': err = parse_mem(c, optarg); break;
 		case 'p': err = parse_cpus(c, optarg); break;
 		case 'H': c->cfg.hugepages = true; break;
+		case 'd': err = parse_disk(c, optarg); break;
+		case 'T':
+			err = parse_choice("--transport", optarg, "pci", "mmio", &choice);
+			c->cfg.transport = choice ? VMM_TRANSPORT_MMIO : VMM_TRANSPORT_PCI;
+			break;
+		case 'C':
+			err = parse_choice("--console", optarg, "serial", "virtio", &choice);
+			c->cfg.console = choice ? VMM_CONSOLE_VIRTIO : VMM_CONSOLE_SERIAL;
+			break;
+		case 'R': c->cfg.no_rng = true; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmm %s\n", vmm_version()); return 0;
@@ -405,5 +473,7 @@ int main(int argc, char **argv)
 	term_restore(&c);
 	vmm_destroy(vm);
 	close(c.sig_fd);
+	for (unsigned int i = 0; i < MAX_DISKS; i++)
+		free(c.disk_specs[i]);
 	return ret;
 }

@@ -70,6 +70,11 @@ if [ -n "$bz" ]; then
 	cp "$bz" "$W/bzold" && printf '\002\002' | dd of="$W/bzold" bs=1 seek=518 conv=notrunc 2>/dev/null
 	check bzimage-old-protocol 1 "kernel .*/bzold: .*too old \(2\.02\)" --kernel "$W/bzold"
 fi
+check disk-no-path 2 "--disk ,ro: no path" --kernel "$k" --disk ,ro
+check disk-bad-option 2 "--disk x.img,rw: unknown option 'rw'" --kernel "$k" --disk x.img,rw
+check disk-long-id 2 "id is longer than 20 bytes" --kernel "$k" --disk x.img,id=123456789012345678901
+check transport-bad 2 "--transport virtio: must be pci or mmio" --kernel "$k" --transport virtio
+check console-bad 2 "--console hvc0: must be serial or virtio" --kernel "$k" --console hvc0
 check initrd-missing 1 "initrd /nonexistent/initrd: No such file" --kernel "$k" --initrd /nonexistent/initrd
 
 # As root, drop to nobody to see the permission errors a user would.

@@ -25,6 +25,12 @@ check kernel-too-big 1 "kernel .* needs .*MiB" --kernel "$KERNEL" --mem 32M
 head -c $((60 * 1024 * 1024)) /dev/zero >"$W/big.initrd"
 check initrd-too-big 1 "initrd .*do not fit in guest memory" --kernel "$KERNEL" --initrd "$W/big.initrd" --mem 100M
 rm -f "$W/big.initrd"
+check disk-missing 1 "disk /nonexistent.img: No such file or directory" --kernel "$g" --disk /nonexistent.img
+head -c 1000 /dev/zero >"$W/odd.img"
+check disk-odd-size 1 "disk .*odd.img: size 1000 is not a multiple of 512" --kernel "$g" --disk "$W/odd.img"
+: >"$W/empty.img"
+check disk-empty 1 "disk .*empty.img: the disk is empty" --kernel "$g" --disk "$W/empty.img"
+rm -f "$W/odd.img" "$W/empty.img"
 # Huge pages: none reserved gives a clean error; with some reserved the guest runs.
 if [ -w /proc/sys/vm/nr_hugepages ]; then
 	echo 0 >/proc/sys/vm/nr_hugepages
