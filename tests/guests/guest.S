@@ -14,6 +14,23 @@
 #define ACT_PANIC	7	/* pvpanic "panicked" */
 #define ACT_HANG	8	/* spin forever: only a signal ends it */
 #define ACT_ECHO	9	/* echo console input until 'q', then exit 0 */
+#define ACT_VIRTQ_HOSTILE 10	/* post a malformed chain to virtio-mmio dev 0 */
+
+/* virtio-mmio v2 registers of the first device (--transport mmio). */
+#define VM_BASE		0xd0000000
+#define VM_DRV_FEAT	(VM_BASE + 0x020)
+#define VM_DRV_FEAT_SEL	(VM_BASE + 0x024)
+#define VM_QUEUE_SEL	(VM_BASE + 0x030)
+#define VM_QUEUE_NUM	(VM_BASE + 0x038)
+#define VM_QUEUE_READY	(VM_BASE + 0x044)
+#define VM_QUEUE_NOTIFY	(VM_BASE + 0x050)
+#define VM_STATUS	(VM_BASE + 0x070)
+#define VM_DESC_LO	(VM_BASE + 0x080)
+#define VM_AVAIL_LO	(VM_BASE + 0x090)
+#define VM_USED_LO	(VM_BASE + 0x0a0)
+#define RING_DESC	0x200000
+#define RING_AVAIL	0x201000
+#define RING_USED	0x202000
 
 	.code32
 	.section .text
@@ -64,6 +81,47 @@ _start:
 	jmp	1b
 2:	mov	$0, %al
 	outb	%al, $0xf4
+#elif GUEST_ACTION == ACT_VIRTQ_HOSTILE
+	/* Set the device up as a driver would: ACK, DRIVER, VERSION_1. */
+	movl	$0, VM_STATUS
+	movl	$1, VM_STATUS
+	movl	$3, VM_STATUS
+	movl	$1, VM_DRV_FEAT_SEL
+	movl	$1, VM_DRV_FEAT		/* bit 32: VIRTIO_F_VERSION_1 */
+	movl	$0, VM_DRV_FEAT_SEL
+	movl	$0, VM_DRV_FEAT
+	movl	$0xb, VM_STATUS		/* FEATURES_OK */
+	movl	$0, VM_QUEUE_SEL
+	movl	$8, VM_QUEUE_NUM
+	movl	$RING_DESC, VM_DESC_LO
+	movl	$RING_AVAIL, VM_AVAIL_LO
+	movl	$RING_USED, VM_USED_LO
+	movl	$1, VM_QUEUE_READY
+	movl	$0xf, VM_STATUS		/* DRIVER_OK */
+	/* The attack: one available chain whose head is past the ring. */
+	movw	$100, RING_AVAIL + 4
+	movw	$1, RING_AVAIL + 2
+	movl	$0, VM_QUEUE_NOTIFY
+	mov	$200000000, %ecx
+1:	testl	$0x40, VM_STATUS	/* DEVICE_NEEDS_RESET */
+	jnz	2f
+	loop	1b
+	mov	$nors, %esi
+	call	puts
+	mov	$98, %al
+	outb	%al, $0xf4
+2:	mov	$seen, %esi
+	call	puts
+	/* The device recovers through a reset, and the VMM is still here. */
+	movl	$0, VM_STATUS
+	cmpl	$0, VM_STATUS
+	jne	3f
+	mov	$rst, %esi
+	call	puts
+	mov	$42, %al
+	outb	%al, $0xf4
+3:	mov	$97, %al
+	outb	%al, $0xf4
 #endif
 	/* Not reached if the VMM did its job; report that it did not. */
 	mov	$bad, %esi
@@ -97,6 +155,9 @@ putc:
 	.section .rodata
 msg:	.asciz	"tiny guest: hello from PVH entry\n"
 bad:	.asciz	"tiny guest: still running after its final action\n"
+seen:	.asciz	"tiny guest: device reports NEEDS_RESET\n"
+nors:	.asciz	"tiny guest: device never reported NEEDS_RESET\n"
+rst:	.asciz	"tiny guest: device reset, status reads 0\n"
 	.balign	8
 idt_empty:
 	.word	0
