@@ -36,6 +36,22 @@ static int plat_ioeventfd(void *ctx, uint64_t addr, uint32_t len, bool pio,
 	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
 }
 
+static int plat_ioeventfd_match(void *ctx, uint64_t addr, uint32_t len,
+				uint64_t datamatch, int efd, bool assign)
+{
+	struct vm *vm = ctx;
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch,
+		.addr = addr,
+		.len = len,
+		.fd = efd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH |
+			 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
+	};
+
+	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
 static int plat_gsi_alloc(void *ctx)
 {
 	struct vm *vm = ctx;
@@ -94,6 +110,7 @@ void vm_virtio_platform(struct vm *vm, struct virtio_platform *p)
 	*p = (struct virtio_platform){
 		.ctx = vm,
 		.ioeventfd = plat_ioeventfd,
+		.ioeventfd_match = plat_ioeventfd_match,
 		.gsi_alloc = plat_gsi_alloc,
 		.msi_route = plat_msi_route,
 		.irqfd = plat_irqfd,

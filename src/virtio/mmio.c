@@ -89,6 +89,10 @@ static void vmio_queue_stop(struct virtio_mmio *vmio, unsigned int qi)
 	const struct virtio_platform *plat = vmio->plat;
 	struct virtio_mmio_queue *q = &vmio->q[qi];
 
+	if (q->in_kernel)
+		plat->ioeventfd_match(plat->ctx, vmio->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+				      4, qi, q->kick_fd, false);
+	q->in_kernel = false;
 	if (q->watched && plat->kick_watch)
 		plat->kick_watch(plat->ctx, q->kick_fd, vmio->d, qi, false);
 	q->watched = false;
@@ -140,6 +144,16 @@ static void vmio_queue_enable(struct virtio_mmio *vmio, unsigned int qi)
 			return;
 		}
 		q->watched = true;
+		/*
+		 * Let KVM turn "QueueNotify = qi" into a signal on the kick
+		 * eventfd, so a kick costs no exit to userspace. Without it
+		 * the write still arrives here and is forwarded (vmio_kick).
+		 */
+		if (plat->ioeventfd_match &&
+		    !plat->ioeventfd_match(plat->ctx,
+					   vmio->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+					   4, qi, q->kick_fd, true))
+			q->in_kernel = true;
 	}
 	q->ready = true;
 }

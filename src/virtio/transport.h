@@ -21,6 +21,13 @@ struct virtio_platform {
 	 */
 	int (*ioeventfd)(void *ctx, uint64_t addr, uint32_t len, bool pio,
 			 int efd, bool assign);
+	/*
+	 * Like ioeventfd, for MMIO writes of exactly @len bytes whose value
+	 * is @datamatch (virtio-mmio's one QueueNotify register serves all
+	 * queues: one eventfd per queue index). Optional.
+	 */
+	int (*ioeventfd_match)(void *ctx, uint64_t addr, uint32_t len,
+			       uint64_t datamatch, int efd, bool assign);
 	/* Reserve a GSI for an MSI route; returns it or -errno. */
 	int (*gsi_alloc)(void *ctx);
 	/* Point GSI @gsi at MSI (@addr, @data); @masked routes nothing. */

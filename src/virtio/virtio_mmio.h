@@ -43,7 +43,8 @@ struct virtio_mmio_queue {
 	bool ready;
 	uint64_t desc, driver, device;
 	int kick_fd;			/* eventfd the event loop watches */
-	bool watched;			/* kick_watch is active */
+	bool watched;
+	bool in_kernel;		/* KVM signals kick_fd on QueueNotify */			/* kick_watch is active */
 };
 
 struct virtio_mmio {
