@@ -99,13 +99,6 @@ static void vmio_queue_stop(struct virtio_mmio *vmio, unsigned int qi)
 	q->ready = false;
 }
 
-static const char *vmio_ring_error(const struct virtq *q)
-{
-	const char *why = virtq_last_error(q);
-
-	return why ? why : "bad ring";
-}
-
 /* QueueReady = 1: validate and hand the ring to the virtq code. */
 static void vmio_queue_enable(struct virtio_mmio *vmio, unsigned int qi)
 {
@@ -116,25 +109,9 @@ static void vmio_queue_enable(struct virtio_mmio *vmio, unsigned int qi)
 
 	if (q->ready)
 		return;
-	if (!(d->status & VIRTIO_STATUS_FEATURES_OK)) {
-		virtio_dev_needs_reset(d, "queue %u ready before "
-				       "FEATURES_OK", qi);
+	if (virtio_dev_queue_enable(d, qi, q->num, q->desc, q->driver,
+				    q->device))
 		return;
-	}
-	if (!q->num || q->num > d->queue_max || (q->num & (q->num - 1))) {
-		virtio_dev_needs_reset(d, "queue %u: bad size %u", qi,
-				       q->num);
-		return;
-	}
-	err = virtq_init(&d->vqs[qi], d->gm, q->num, q->desc, q->driver,
-			 q->device,
-			 virtio_dev_has(d, VIRTIO_F_EVENT_IDX_BIT),
-			 virtio_dev_has(d, VIRTIO_F_INDIRECT_DESC_BIT));
-	if (err) {
-		virtio_dev_needs_reset(d, "queue %u: %s", qi,
-				       vmio_ring_error(&d->vqs[qi]));
-		return;
-	}
 	if (plat->kick_watch) {
 		err = plat->kick_watch(plat->ctx, q->kick_fd, d, qi, true);
 		if (err) {

@@ -361,13 +361,6 @@ static uint16_t vp_vector_check(const struct virtio_pci *vp, uint32_t v)
 	return v < vp->nr_vectors ? (uint16_t)v : VIRTIO_PCI_NO_VECTOR;
 }
 
-static const char *vp_ring_error(const struct virtq *q)
-{
-	const char *why = virtq_last_error(q);
-
-	return why ? why : "bad ring";
-}
-
 /* queue_enable = 1: validate and hand the ring to the virtq code. */
 static void vp_queue_enable(struct virtio_pci *vp, unsigned int qi)
 {
@@ -378,25 +371,9 @@ static void vp_queue_enable(struct virtio_pci *vp, unsigned int qi)
 
 	if (q->enabled)
 		return;
-	if (!(d->status & VIRTIO_STATUS_FEATURES_OK)) {
-		virtio_dev_needs_reset(d, "queue %u enabled before "
-				       "FEATURES_OK", qi);
+	if (virtio_dev_queue_enable(d, qi, q->size, q->desc, q->driver,
+				    q->device))
 		return;
-	}
-	if (!q->size || q->size > d->queue_max || (q->size & (q->size - 1))) {
-		virtio_dev_needs_reset(d, "queue %u: bad size %u", qi,
-				       q->size);
-		return;
-	}
-	err = virtq_init(&d->vqs[qi], d->gm, q->size, q->desc, q->driver,
-			 q->device,
-			 virtio_dev_has(d, VIRTIO_F_EVENT_IDX_BIT),
-			 virtio_dev_has(d, VIRTIO_F_INDIRECT_DESC_BIT));
-	if (err) {
-		virtio_dev_needs_reset(d, "queue %u: %s", qi,
-				       vp_ring_error(&d->vqs[qi]));
-		return;
-	}
 	if (plat->kick_watch) {
 		err = plat->kick_watch(plat->ctx, q->kick_fd, d, qi, true);
 		if (err) {

@@ -4,6 +4,7 @@
  */
 #include "virtio/virtio.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -44,4 +45,30 @@ void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
 	}
 	if (virtq_should_notify(q) && d->signal_queue)
 		d->signal_queue(d, qi);
+}
+
+int virtio_dev_queue_enable(struct virtio_dev *d, unsigned int qi,
+			    uint32_t size, uint64_t desc, uint64_t driver,
+			    uint64_t device)
+{
+	const char *why;
+
+	if (!(d->status & VIRTIO_STATUS_FEATURES_OK)) {
+		virtio_dev_needs_reset(d, "queue %u enabled before FEATURES_OK",
+				       qi);
+		return -EINVAL;
+	}
+	if (!size || size > d->queue_max || (size & (size - 1))) {
+		virtio_dev_needs_reset(d, "queue %u: bad size %u", qi, size);
+		return -EINVAL;
+	}
+	if (virtq_init(&d->vqs[qi], d->gm, (uint16_t)size, desc, driver,
+		       device, virtio_dev_has(d, VIRTIO_F_EVENT_IDX_BIT),
+		       virtio_dev_has(d, VIRTIO_F_INDIRECT_DESC_BIT))) {
+		why = virtq_last_error(&d->vqs[qi]);
+		virtio_dev_needs_reset(d, "queue %u: %s", qi,
+				       why ? why : "bad ring");
+		return -EINVAL;
+	}
+	return 0;
 }

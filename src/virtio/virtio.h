@@ -99,6 +99,16 @@ void virtio_dev_needs_reset(struct virtio_dev *d, const char *fmt, ...)
 void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
 			 uint16_t head, uint32_t len);
 
+/*
+ * virtio_dev_queue_enable - the driver enabled queue @qi with this
+ * layout: check the order of set-up and the size, then hand the ring to
+ * the virtq code. On any fault the device goes to NEEDS_RESET and
+ * -EINVAL is returned. Shared by the transports; d->lock held.
+ */
+int virtio_dev_queue_enable(struct virtio_dev *d, unsigned int qi,
+			    uint32_t size, uint64_t desc, uint64_t driver,
+			    uint64_t device);
+
 /* virtio_dev_has - true if feature @bit was negotiated. */
 static inline bool virtio_dev_has(const struct virtio_dev *d,
 				  unsigned int bit)
