@@ -95,6 +95,16 @@ static void vcpu_handle_system_event(struct vcpu *vcpu)
 	}
 }
 
+/* The guest's instruction pointer, for messages; 0 if unknown. */
+static uint64_t vcpu_rip(struct vcpu *vcpu)
+{
+	struct kvm_regs regs;
+
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
+		return 0;
+	return regs.rip;
+}
+
 /* Returns false when the loop must end. */
 static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
@@ -110,9 +120,13 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_SHUTDOWN:
-		/* A triple fault: how Linux's reboot=t resets the machine. */
-		vm_log(vcpu->vm, VMM_LOG_INFO, "vcpu%u: triple fault",
-		       vcpu->id);
+		/*
+		 * A triple fault: how Linux's reboot=t resets the machine, but
+		 * also what an early guest crash looks like, so say it.
+		 */
+		vm_log(vcpu->vm, VMM_LOG_WARN,
+		       "vcpu%u: triple fault at rip 0x%llx, treated as a reset",
+		       vcpu->id, (unsigned long long)vcpu_rip(vcpu));
 		vm_request_stop(vcpu->vm, VMM_EXIT_RESET, 0);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
