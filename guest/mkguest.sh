@@ -12,8 +12,9 @@
 # The guest's /init:
 #   - mounts proc, sysfs, devtmpfs, devpts, tmpfs (/tmp, /run);
 #   - insmods, in dependency order, virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
-#     virtio_pci virtio_mmio virtio_blk virtio_console virtio_rng virtio_net (+failover, net_failover)
-#     and pvpanic-mmio (+pvpanic), skipping quietly the ones this kernel lacks or has built in, then
+#     virtio_pci virtio_mmio virtio_blk virtio_console virtio_rng virtio_net (+failover, net_failover),
+#     pvpanic-mmio (+pvpanic) and the virtio vsock transport (vsock, vmw_vsock_virtio_transport*),
+#     skipping quietly the ones this kernel lacks or has built in, then
 #     prints "vmm-guest: modules: <what loaded>";
 #   - prints the ready marker line "VMM-GUEST-READY";
 #   - if the kernel command line has vmm_run="COMMAND" (an unknown param=value without a dot reaches
@@ -58,7 +59,7 @@ busybox=/bin/busybox
 # Wanted modules, in the order asked for; dependencies are put in front of their users.
 wanted=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio
         virtio_blk virtio_console virtio_rng failover net_failover virtio_net pvpanic pvpanic-mmio
-        crc32c_generic ext4)
+        vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport crc32c_generic ext4)
 
 # module name -> path relative to $moddir (from modules.dep); empty if not a loadable module
 declare -A path_of deps_of

@@ -51,6 +51,14 @@ static void vmio_interrupt(struct virtio_mmio *vmio, uint32_t bit)
 }
 
 /* d->signal_queue: called with d->lock held. */
+/* d->queue_kick_fd */
+static int vmio_queue_kick_fd(struct virtio_dev *d, unsigned int qi)
+{
+	struct virtio_mmio *vmio = d->transport;
+
+	return vmio && qi < d->nr_queues ? vmio->q[qi].kick_fd : -1;
+}
+
 static void vmio_signal_queue(struct virtio_dev *d, unsigned int qi)
 {
 	struct virtio_mmio *vmio = d->transport;
@@ -191,60 +199,18 @@ static void vmio_reset(struct virtio_mmio *vmio)
 	d->broken = false;
 	vmio->dev_feature_sel = 0;
 	vmio->drv_feature_sel = 0;
-	vmio->bad_features = false;
+	vmio->d->bad_features = false;
 	vmio->queue_sel = 0;
 	vmio->isr = 0;
 }
 
-static bool vmio_features_ok(const struct virtio_mmio *vmio)
-{
-	const struct virtio_dev *d = vmio->d;
-
-	return !vmio->bad_features && !(d->guest_features & ~d->host_features) &&
-	       (d->guest_features & VIRTIO_FEATURE(VIRTIO_F_VERSION_1_BIT));
-}
-
-/* Same rules as virtio-pci: bits only accumulate until a reset. */
+/* Zero is a reset; anything else adds status bits (virtio.c's rules). */
 static void vmio_set_status(struct virtio_mmio *vmio, uint32_t val)
 {
-	struct virtio_dev *d = vmio->d;
-	uint8_t old = d->status;
-	uint8_t new;
-
-	if (!val) {
+	if (!val)
 		vmio_reset(vmio);
-		return;
-	}
-	new = old | ((uint8_t)val & (uint8_t)~VIRTIO_STATUS_NEEDS_RESET);
-	if ((new & ~old & VIRTIO_STATUS_FEATURES_OK) && !vmio_features_ok(vmio))
-		new &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
-	if (!(new & VIRTIO_STATUS_FEATURES_OK))
-		new &= (uint8_t)~VIRTIO_STATUS_DRIVER_OK;
-	d->status = new;
-	if ((new & ~old & VIRTIO_STATUS_DRIVER_OK) && d->ops->activate) {
-		int err = d->ops->activate(d);
-
-		if (err)
-			virtio_dev_needs_reset(d, "activation failed (%d)",
-					       err);
-	}
-}
-
-static void vmio_write_driver_features(struct virtio_mmio *vmio, uint32_t val)
-{
-	struct virtio_dev *d = vmio->d;
-	unsigned int shift;
-
-	if (d->status & VIRTIO_STATUS_FEATURES_OK)
-		return;
-	if (vmio->drv_feature_sel > 1) {
-		if (val)
-			vmio->bad_features = true;
-		return;
-	}
-	shift = 32 * vmio->drv_feature_sel;
-	d->guest_features &= ~(0xffffffffULL << shift);
-	d->guest_features |= (uint64_t)val << shift;
+	else
+		virtio_dev_add_status(vmio->d, (uint8_t)val);
 }
 
 /* Registers ----------------------------------------------------------------- */
@@ -264,8 +230,8 @@ static uint32_t vmio_reg_read(struct virtio_mmio *vmio, uint64_t off)
 	case VIRTIO_MMIO_VENDOR_ID:
 		return VIRTIO_MMIO_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		return vmio->dev_feature_sel > 1 ? 0 :
-		       (uint32_t)(d->host_features >> (32 * vmio->dev_feature_sel));
+		return virtio_dev_feature_window(d->host_features,
+						 vmio->dev_feature_sel);
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		return q ? d->queue_max : 0;
 	case VIRTIO_MMIO_QUEUE_READY:
@@ -295,7 +261,7 @@ static void vmio_reg_write(struct virtio_mmio *vmio, uint64_t off, uint32_t val)
 		vmio->dev_feature_sel = val;
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
-		vmio_write_driver_features(vmio, val);
+		virtio_dev_write_features(vmio->d, vmio->drv_feature_sel, val);
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
 		vmio->drv_feature_sel = val;
@@ -460,6 +426,7 @@ int virtio_mmio_create(struct virtio_mmio *vmio, struct bus *mmio,
 	d->transport = vmio;
 	d->signal_queue = vmio_signal_queue;
 	d->signal_config = vmio_signal_config;
+	d->queue_kick_fd = vmio_queue_kick_fd;
 	return 0;
 }
 
@@ -486,6 +453,7 @@ void virtio_mmio_destroy(struct virtio_mmio *vmio)
 	if (d->transport == vmio) {
 		d->signal_queue = NULL;
 		d->signal_config = NULL;
+		d->queue_kick_fd = NULL;
 		d->transport = NULL;
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -133,6 +133,14 @@ static void vp_signal_config(struct virtio_dev *d)
 	vp_interrupt(vp, vp->msix_config, VIRTIO_PCI_ISR_CONFIG);
 }
 
+/* d->queue_kick_fd */
+static int vp_queue_kick_fd(struct virtio_dev *d, unsigned int qi)
+{
+	struct virtio_pci *vp = d->transport;
+
+	return vp && qi < d->nr_queues ? vp->q[qi].kick_fd : -1;
+}
+
 /*
  * An MSI-X entry or mask changed: re-route its GSI, flush a pending
  * interrupt. The PCI core calls this with the bus lock held, which is
@@ -282,75 +290,21 @@ static void vp_reset(struct virtio_pci *vp)
 	d->broken = false;
 	vp->dev_feature_sel = 0;
 	vp->drv_feature_sel = 0;
-	vp->bad_features = false;
+	vp->d->bad_features = false;
 	vp->msix_config = VIRTIO_PCI_NO_VECTOR;
 	vp->queue_sel = 0;
 	vp->isr = 0;
 }
 
-static bool vp_features_ok(const struct virtio_pci *vp)
-{
-	const struct virtio_dev *d = vp->d;
-
-	return !vp->bad_features && !(d->guest_features & ~d->host_features) &&
-	       (d->guest_features & VIRTIO_FEATURE(VIRTIO_F_VERSION_1_BIT));
-}
-
-/*
- * The driver only adds status bits (clearing is a reset); NEEDS_RESET
- * is the device's. FEATURES_OK sticks only for an acceptable feature
- * set, and DRIVER_OK only after FEATURES_OK.
- */
+/* Zero is a reset; anything else adds status bits (virtio.c's rules). */
 static void vp_set_status(struct virtio_pci *vp, uint8_t val)
 {
-	struct virtio_dev *d = vp->d;
-	uint8_t old = d->status;
-	uint8_t new;
-
-	if (!val) {
+	if (!val)
 		vp_reset(vp);
-		return;
-	}
-	new = old | (val & (uint8_t)~VIRTIO_STATUS_NEEDS_RESET);
-	if ((new & ~old & VIRTIO_STATUS_FEATURES_OK) && !vp_features_ok(vp))
-		new &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
-	if (!(new & VIRTIO_STATUS_FEATURES_OK))
-		new &= (uint8_t)~VIRTIO_STATUS_DRIVER_OK;
-	d->status = new;
-	if ((new & ~old & VIRTIO_STATUS_DRIVER_OK) && d->ops->activate) {
-		int err = d->ops->activate(d);
-
-		if (err)
-			virtio_dev_needs_reset(d, "activation failed (%d)",
-					       err);
-	}
+	else
+		virtio_dev_add_status(vp->d, val);
 }
 
-static void vp_write_driver_features(struct virtio_pci *vp, uint32_t val)
-{
-	struct virtio_dev *d = vp->d;
-	unsigned int shift;
-
-	/* Features are frozen once the device accepted them. */
-	if (d->status & VIRTIO_STATUS_FEATURES_OK)
-		return;
-	if (vp->drv_feature_sel > 1) {
-		/* No feature lives past bit 63: asking for one fails later. */
-		if (val)
-			vp->bad_features = true;
-		return;
-	}
-	shift = 32 * vp->drv_feature_sel;
-	d->guest_features &= ~(0xffffffffULL << shift);
-	d->guest_features |= (uint64_t)val << shift;
-}
-
-static uint32_t vp_feature_window(uint64_t features, uint32_t sel)
-{
-	return sel > 1 ? 0 : (uint32_t)(features >> (32 * sel));
-}
-
-/* The selected queue, or NULL when queue_select is past num_queues. */
 static struct virtio_pci_queue *vp_selected(struct virtio_pci *vp)
 {
 	return vp->queue_sel < vp->d->nr_queues ? &vp->q[vp->queue_sel] : NULL;
@@ -442,11 +396,11 @@ static uint32_t vp_common_read(struct virtio_pci *vp, uint64_t off)
 	case VIRTIO_PCI_COMMON_DFSELECT:
 		return vp->dev_feature_sel;
 	case VIRTIO_PCI_COMMON_DF:
-		return vp_feature_window(d->host_features, vp->dev_feature_sel);
+		return virtio_dev_feature_window(d->host_features, vp->dev_feature_sel);
 	case VIRTIO_PCI_COMMON_GFSELECT:
 		return vp->drv_feature_sel;
 	case VIRTIO_PCI_COMMON_GF:
-		return vp_feature_window(d->guest_features, vp->drv_feature_sel);
+		return virtio_dev_feature_window(d->guest_features, vp->drv_feature_sel);
 	case VIRTIO_PCI_COMMON_MSIX:
 		return vp->msix_config;
 	case VIRTIO_PCI_COMMON_NUMQ:
@@ -494,7 +448,7 @@ static void vp_common_write(struct virtio_pci *vp, uint64_t off, uint32_t val)
 		vp->drv_feature_sel = val;
 		break;
 	case VIRTIO_PCI_COMMON_GF:
-		vp_write_driver_features(vp, val);
+		virtio_dev_write_features(vp->d, vp->drv_feature_sel, val);
 		break;
 	case VIRTIO_PCI_COMMON_MSIX:
 		vp->msix_config = vp_vector_check(vp, val);
@@ -870,6 +824,7 @@ int virtio_pci_create(struct virtio_pci *vp, struct pci_bus *pb,
 	d->transport = vp;
 	d->signal_queue = vp_signal_queue;
 	d->signal_config = vp_signal_config;
+	d->queue_kick_fd = vp_queue_kick_fd;
 	return 0;
 }
 
@@ -910,6 +865,7 @@ void virtio_pci_destroy(struct virtio_pci *vp)
 	if (d->transport == vp) {
 		d->signal_queue = NULL;
 		d->signal_config = NULL;
+		d->queue_kick_fd = NULL;
 		d->transport = NULL;
 	}
 	pthread_mutex_unlock(&d->lock);

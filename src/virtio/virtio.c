@@ -72,3 +72,47 @@ int virtio_dev_queue_enable(struct virtio_dev *d, unsigned int qi,
 	}
 	return 0;
 }
+
+void virtio_dev_write_features(struct virtio_dev *d, uint32_t sel,
+			       uint32_t val)
+{
+	unsigned int shift;
+
+	if (d->status & VIRTIO_STATUS_FEATURES_OK)
+		return;
+	if (sel > 1) {
+		/* No feature lives past bit 63: asking for one fails later. */
+		if (val)
+			d->bad_features = true;
+		return;
+	}
+	shift = 32 * sel;
+	d->guest_features &= ~(0xffffffffULL << shift);
+	d->guest_features |= (uint64_t)val << shift;
+}
+
+static bool virtio_dev_features_ok(const struct virtio_dev *d)
+{
+	return !d->bad_features && !(d->guest_features & ~d->host_features) &&
+	       (d->guest_features & VIRTIO_FEATURE(VIRTIO_F_VERSION_1_BIT));
+}
+
+void virtio_dev_add_status(struct virtio_dev *d, uint8_t val)
+{
+	uint8_t old = d->status;
+	uint8_t new = old | (val & (uint8_t)~VIRTIO_STATUS_NEEDS_RESET);
+
+	if ((new & ~old & VIRTIO_STATUS_FEATURES_OK) &&
+	    !virtio_dev_features_ok(d))
+		new &= (uint8_t)~VIRTIO_STATUS_FEATURES_OK;
+	if (!(new & VIRTIO_STATUS_FEATURES_OK))
+		new &= (uint8_t)~VIRTIO_STATUS_DRIVER_OK;
+	d->status = new;
+	if ((new & ~old & VIRTIO_STATUS_DRIVER_OK) && d->ops->activate) {
+		int err = d->ops->activate(d);
+
+		if (err)
+			virtio_dev_needs_reset(d, "activation failed (%d)",
+					       err);
+	}
+}

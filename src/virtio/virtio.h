@@ -72,10 +72,17 @@ struct virtio_dev {
 	uint16_t queue_max;		/* largest queue size offered */
 	struct virtq vqs[VIRTIO_MAX_QUEUES];
 	bool broken;			/* NEEDS_RESET was raised */
+	bool bad_features;		/* driver set a bit past bit 63 */
 
 	/* Set by the transport. */
 	void (*signal_queue)(struct virtio_dev *d, unsigned int qi);
 	void (*signal_config)(struct virtio_dev *d);
+	/*
+	 * The eventfd that fires on each guest kick of queue @qi (KVM's
+	 * ioeventfd, or written by the transport when it handles the
+	 * notify itself), or -1; for devices served in the kernel (vhost).
+	 */
+	int (*queue_kick_fd)(struct virtio_dev *d, unsigned int qi);
 	void *transport;
 
 	/* Set by whoever creates the device. */
@@ -108,6 +115,33 @@ void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
 int virtio_dev_queue_enable(struct virtio_dev *d, unsigned int qi,
 			    uint32_t size, uint64_t desc, uint64_t driver,
 			    uint64_t device);
+
+/*
+ * virtio_dev_feature_window - 32 bits of @features at window @sel (0 or
+ * 1; any other window reads 0), as both transports expose them.
+ */
+static inline uint32_t virtio_dev_feature_window(uint64_t features,
+						 uint32_t sel)
+{
+	return sel > 1 ? 0 : (uint32_t)(features >> (32 * sel));
+}
+
+/*
+ * virtio_dev_write_features - the driver wrote @val to feature window
+ * @sel. Ignored once FEATURES_OK is set (features are frozen); a bit past
+ * bit 63 makes FEATURES_OK fail later. d->lock held.
+ */
+void virtio_dev_write_features(struct virtio_dev *d, uint32_t sel,
+			       uint32_t val);
+
+/*
+ * virtio_dev_add_status - the driver wrote a non-zero @val to the status
+ * register (zero is a reset, which the transport handles). The driver
+ * only adds bits; NEEDS_RESET is the device's. FEATURES_OK sticks only
+ * for an acceptable feature set, DRIVER_OK only after FEATURES_OK, and
+ * DRIVER_OK activates the device. d->lock held.
+ */
+void virtio_dev_add_status(struct virtio_dev *d, uint8_t val);
 
 /* virtio_dev_has - true if feature @bit was negotiated. */
 static inline bool virtio_dev_has(const struct virtio_dev *d,

@@ -43,8 +43,8 @@ struct virtio_mmio_queue {
 	bool ready;
 	uint64_t desc, driver, device;
 	int kick_fd;			/* eventfd the event loop watches */
-	bool watched;
-	bool in_kernel;		/* KVM signals kick_fd on QueueNotify */			/* kick_watch is active */
+	bool watched;			/* kick_watch is active */
+	bool in_kernel;			/* KVM signals kick_fd on QueueNotify */
 };
 
 struct virtio_mmio {
@@ -56,7 +56,6 @@ struct virtio_mmio {
 
 	uint32_t dev_feature_sel;
 	uint32_t drv_feature_sel;
-	bool bad_features;		/* driver set a bit past bit 63 */
 	uint32_t queue_sel;
 	uint32_t isr;			/* InterruptStatus */
 	uint32_t config_gen;

@@ -82,7 +82,6 @@ struct virtio_pci {
 
 	uint32_t dev_feature_sel;
 	uint32_t drv_feature_sel;
-	bool bad_features;		/* driver set a bit past bit 63 */
 	uint16_t msix_config;
 	uint16_t queue_sel;
 	uint8_t isr;
