@@ -61,6 +61,14 @@ struct vmm_disk {
 	const char *id;		/* serial number (GET_ID), up to 20 bytes */
 };
 
+/* struct vmm_net - one virtio-net NIC on a host tap (see vmm_config.nets). */
+struct vmm_net {
+	const char *tap;	/* tap interface; NULL or "": create one */
+	uint8_t mac[6];		/* guest MAC; all zero: a stable one is made
+				 * from the VM's NIC index and tap name */
+	unsigned int queues;	/* queue pairs; 0 = 1 */
+};
+
 enum vmm_transport {
 	VMM_TRANSPORT_PCI = 0,	/* virtio-pci (modern), the default */
 	VMM_TRANSPORT_MMIO,	/* virtio-mmio, described in the DSDT */
@@ -112,6 +120,12 @@ struct vmm_config {
 	enum vmm_transport transport;
 	enum vmm_console console;
 	bool no_rng;		/* leave out the virtio-rng device */
+
+	/* Networking (added in 0.3; zero means none). */
+	const struct vmm_net *nets;	/* copied by vmm_create() */
+	unsigned int nr_nets;
+	uint64_t vsock_cid;	/* virtio-vsock on vhost-vsock with this guest
+				 * CID (>= 3); 0: no vsock device */
 };
 
 /* Why a VM stopped; see struct vmm_exit. */

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmm.h"
+#include "citest.h"
 
 /* Exit statuses; the README documents each one. */
 enum {
@@ -26,15 +28,25 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_RESET = 3,
 	EXIT_PANIC = 4,
+	EXIT_PATTERN = 5,	/* --fail-on matched, or an --expect never did */
+	EXIT_TIMEOUT = 6,	/* --timeout ran out */
 	EXIT_SIGNAL_BASE = 128,
 };
 
 #define CTRL_A		0x01
 #define INPUT_BUF	4096
 #define MAX_DISKS	16
+#define MAX_NETS	8
 
 struct cli {
 	struct vmm_config cfg;
+	struct vmm *vm;		/* set once created; for callbacks */
+	struct citest ci;	/* --expect, --fail-on, --console-log */
+	double timeout;		/* --timeout seconds; 0: none */
+	bool timed_out;
+	const char *console_log;
+	const char *junit;
+	struct timespec t0;	/* process start, for --timeout and --junit */
 	bool verbose;
 	bool tty;		/* stdin is a terminal we put in raw mode */
 	bool raw;
@@ -48,6 +60,8 @@ struct cli {
 	size_t pending_len;
 	struct vmm_disk disks[MAX_DISKS];
 	char *disk_specs[MAX_DISKS];	/* strdup'd --disk arguments */
+	struct vmm_net nets[MAX_NETS];
+	char *net_specs[MAX_NETS];	/* strdup'd --net arguments */
 };
 
 static void usage(FILE *f)
@@ -64,18 +78,32 @@ static void usage(FILE *f)
 "      --hugepages       back guest RAM with 2 MiB huge pages\n"
 "  -d, --disk PATH[,ro][,direct][,id=NAME]\n"
 "                        a virtio-blk disk (raw file or block device); repeatable\n"
+"      --net [tap=NAME][,mac=MAC][,queues=N]\n"
+"                        a virtio-net NIC on host tap NAME (created when no NAME\n"
+"                        is given; needs CAP_NET_ADMIN); repeatable\n"
+"      --vsock cid=N     a virtio-vsock device on the host's vhost-vsock, guest CID N\n"
 "      --transport pci|mmio  virtio transport (default pci)\n"
 "      --console serial|virtio  guest console: ttyS0 (default) or hvc0\n"
 "      --no-rng          leave out the virtio-rng device\n"
+"\n"
+"CI boot tests:\n"
+"      --expect REGEX    pass once console lines have matched each --expect, in\n"
+"                        order (POSIX extended regex); repeatable\n"
+"      --fail-on REGEX   fail as soon as a console line matches; repeatable\n"
+"      --fail-on-panic   --fail-on 'Kernel panic', 'BUG:' and 'Oops:'\n"
+"      --timeout SECONDS fail when the guest has not finished by then\n"
+"      --console-log FILE  also write the console output to FILE\n"
+"      --junit FILE      write the outcome as JUnit XML\n"
 "  -v, --verbose         log VMM events to stderr\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
 "\n"
 "The guest's serial console is this terminal: Ctrl-A x quits, Ctrl-A h helps.\n"
 "\n"
-"Exit status: 0 guest powered off, 1 VMM error, 2 usage error,\n"
-"3 guest reboot, 4 guest panic, N the guest wrote N to the exit port\n"
-"(0xf4), 128+S stopped by signal S.\n");
+"Exit status: 0 guest powered off (or every --expect matched), 1 VMM error,\n"
+"2 usage error, 3 guest reboot, 4 guest panic, 5 a --fail-on matched or an\n"
+"--expect never did, 6 --timeout, N the guest wrote N to the exit port (0xf4),\n"
+"128+S stopped by signal S.\n");
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -109,7 +137,21 @@ static void write_all(int fd, const void *buf, size_t len)
 
 static void on_console(void *opaque, const char *buf, size_t len)
 {
+	struct cli *c = opaque;
+
 	write_all(STDOUT_FILENO, buf, len);
+	/* A verdict from the patterns ends the run, as --expect promises. */
+	if (citest_feed(&c->ci, buf, len) && c->vm)
+		vmm_stop(c->vm);
+}
+
+static double elapsed(const struct cli *c)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - c->t0.tv_sec) +
+	       (double)(now.tv_nsec - c->t0.tv_nsec) / 1e9;
 }
 
 static void on_log(void *opaque, enum vmm_log_level level, const char *msg)
@@ -185,6 +227,131 @@ static int parse_disk(struct cli *c, const char *arg)
 	return 0;
 }
 
+/* "52:54:00:12:34:56" -> @mac; a unicast, non-zero address only. */
+static bool parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char end;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &end) != 6)
+		return false;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return !(mac[0] & 1) && (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] |
+				  mac[5]);
+}
+
+/* A decimal in [lo, hi] with nothing after it. */
+static bool parse_uint(const char *s, unsigned long long lo,
+		       unsigned long long hi, unsigned long long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && !*end && *out >= lo && *out <= hi;
+}
+
+/* --net [tap[=NAME]][,mac=MAC][,queues=N] */
+static int parse_net(struct cli *c, const char *arg)
+{
+	struct vmm_net *n;
+	char *spec, *opt, *save = NULL;
+	unsigned long long v;
+
+	if (c->cfg.nr_nets == MAX_NETS)
+		return usage_error("--net %s: at most %d NICs", arg, MAX_NETS);
+	spec = strdup(arg);
+	if (!spec)
+		return usage_error("--net %s: out of memory", arg);
+	c->net_specs[c->cfg.nr_nets] = spec;
+	n = &c->nets[c->cfg.nr_nets];
+	for (opt = strtok_r(spec, ",", &save); opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(opt, "tap"))
+			n->tap = NULL;
+		else if (!strncmp(opt, "tap=", 4) && strlen(opt + 4) < 16 &&
+			 !strchr(opt + 4, '/'))
+			n->tap = opt[4] ? opt + 4 : NULL;
+		else if (!strncmp(opt, "tap=", 4))
+			return usage_error("--net %s: '%s' is not an interface name (at most 15 bytes, no '/')",
+					   arg, opt + 4);
+		else if (!strncmp(opt, "mac=", 4) && parse_mac(opt + 4, n->mac))
+			;
+		else if (!strncmp(opt, "mac=", 4))
+			return usage_error("--net %s: '%s' is not a unicast MAC address like 52:54:00:12:34:56",
+					   arg, opt + 4);
+		else if (!strncmp(opt, "queues=", 7) && parse_uint(opt + 7, 1, 16, &v))
+			n->queues = (unsigned int)v;
+		else if (!strncmp(opt, "queues=", 7))
+			return usage_error("--net %s: queues must be 1 to 16", arg);
+		else
+			return usage_error("--net %s: unknown option '%s' (tap=NAME, mac=MAC, queues=N)",
+					   arg, opt);
+	}
+	for (unsigned int i = 0; i < c->cfg.nr_nets && n->tap; i++)
+		if (c->nets[i].tap && !strcmp(c->nets[i].tap, n->tap))
+			return usage_error("--net %s: tap %s is already used by another --net",
+					   arg, n->tap);
+	c->cfg.nr_nets++;
+	c->cfg.nets = c->nets;
+	return 0;
+}
+
+/* --expect / --fail-on REGEX */
+static int parse_pattern(struct cli *c, bool expect, const char *arg)
+{
+	char why[192];
+
+	if (citest_add(&c->ci, expect, arg, why, sizeof(why)))
+		return usage_error("%s '%s': %s", expect ? "--expect" : "--fail-on",
+				   arg, why);
+	return 0;
+}
+
+static int parse_fail_on_panic(struct cli *c)
+{
+	static const char *const pats[] = { "Kernel panic", "BUG:", "Oops:" };
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]) && !err; i++)
+		err = parse_pattern(c, false, pats[i]);
+	return err;
+}
+
+/* --timeout SECONDS: a positive decimal, fractions allowed. */
+static int parse_timeout(struct cli *c, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	c->timeout = strtod(arg, &end);
+	if (errno || end == arg || *end || !(c->timeout > 0) ||
+	    c->timeout > 1e7)
+		return usage_error("--timeout %s: want a number of seconds above 0", arg);
+	return 0;
+}
+
+/* --vsock cid=N */
+static int parse_vsock(struct cli *c, const char *arg)
+{
+	unsigned long long v;
+
+	if (c->cfg.vsock_cid)
+		return usage_error("--vsock %s: only one vsock device", arg);
+	if (strncmp(arg, "cid=", 4))
+		return usage_error("--vsock %s: expected cid=N", arg);
+	if (!parse_uint(arg + 4, 3, 0xfffffffeULL, &v))
+		return usage_error("--vsock %s: the guest CID must be 3 to 4294967294 (0-2 are reserved)",
+				   arg);
+	c->cfg.vsock_cid = v;
+	return 0;
+}
+
 static int parse_choice(const char *flag, const char *arg, const char *a,
 			const char *b, int *out)
 {
@@ -211,6 +378,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "transport", required_argument, NULL, 'T' },
 		{ "console", required_argument, NULL, 'C' },
 		{ "no-rng", no_argument, NULL, 'R' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "expect", required_argument, NULL, 'E' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "fail-on-panic", no_argument, NULL, 'P' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "console-log", required_argument, NULL, 'L' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -239,6 +414,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			c->cfg.console = choice ? VMM_CONSOLE_VIRTIO : VMM_CONSOLE_SERIAL;
 			break;
 		case 'R': c->cfg.no_rng = true; break;
+		case 'N': err = parse_net(c, optarg); break;
+		case 'S': err = parse_vsock(c, optarg); break;
+		case 'E': err = parse_pattern(c, true, optarg); break;
+		case 'F': err = parse_pattern(c, false, optarg); break;
+		case 'P': err = parse_fail_on_panic(c); break;
+		case 't': err = parse_timeout(c, optarg); break;
+		case 'L': c->console_log = optarg; break;
+		case 'J': c->junit = optarg; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmm %s\n", vmm_version()); return 0;
@@ -395,10 +578,21 @@ static void event_loop(struct cli *c, struct vmm *vm)
 		};
 		/* Stop reading while the guest's receive buffer is full. */
 		bool want_input = c->stdin_open && !c->pending_len;
+		int ms = c->pending_len ? 10 : -1;
 
+		if (c->timeout > 0 && !c->timed_out) {
+			double left = c->timeout - elapsed(c);
+
+			if (left <= 0) {
+				c->timed_out = true;
+				vmm_stop(vm);
+			} else if (ms < 0 || left * 1000 < ms) {
+				ms = (int)(left * 1000) + 1;
+			}
+		}
 		if (want_input)
 			p[2].fd = STDIN_FILENO;
-		if (poll(p, 3, c->pending_len ? 10 : -1) < 0 && errno != EINTR)
+		if (poll(p, 3, ms) < 0 && errno != EINTR)
 			return;
 		if (p[0].revents)
 			return;
@@ -408,6 +602,12 @@ static void event_loop(struct cli *c, struct vmm *vm)
 			input_read(c, vm);
 		input_flush(c, vm);
 	}
+}
+
+/* Is the CI boot-test mode on (any of its flags given)? */
+static bool ci_mode(const struct cli *c)
+{
+	return citest_active(&c->ci) || c->timeout > 0 || c->junit;
 }
 
 static int exit_status(struct cli *c, struct vmm *vm,
@@ -434,6 +634,78 @@ static int exit_status(struct cli *c, struct vmm *vm,
 	}
 }
 
+/*
+ * The CI verdict, from the patterns, the timeout and how the guest
+ * ended (@status as exit_status() found it): one line on stderr, the
+ * JUnit report, and the final exit status.
+ */
+static int ci_report(struct cli *c, const struct vmm_exit *ex, int status)
+{
+	enum citest_verdict v = citest_finish(&c->ci);
+	char why[CITEST_LINE_MAX + 256] = "";
+	int err;
+
+	if (v == CITEST_FAILED_ON) {
+		status = EXIT_PATTERN;
+		snprintf(why, sizeof(why), "--fail-on '%s' matched: %s",
+			 c->ci.verdict_pattern, c->ci.verdict_line);
+	} else if (v == CITEST_EXPECTED) {
+		status = EXIT_POWEROFF;
+	} else if (c->timed_out && ex->reason == VMM_EXIT_STOPPED &&
+		   !c->stop_signal) {
+		status = EXIT_TIMEOUT;
+		snprintf(why, sizeof(why), "timed out after %g s%s%s%s", c->timeout,
+			 c->ci.nr_expect ? " waiting for --expect '" : "",
+			 c->ci.nr_expect ? c->ci.expect[c->ci.next_expect].src : "",
+			 c->ci.nr_expect ? "'" : "");
+	} else if (c->ci.nr_expect && status == EXIT_POWEROFF) {
+		status = EXIT_PATTERN;
+		snprintf(why, sizeof(why), "the guest stopped before --expect '%s' matched",
+			 c->ci.expect[c->ci.next_expect].src);
+	} else if (status != EXIT_POWEROFF) {
+		snprintf(why, sizeof(why), "%s",
+			 ex->reason == VMM_EXIT_PANIC ? "the guest panicked" :
+			 ex->reason == VMM_EXIT_RESET ? "the guest rebooted" :
+			 ex->reason == VMM_EXIT_GUEST_CODE ? "the guest reported a non-zero exit code" :
+			 c->stop_signal ? "stopped by a signal" : "the VMM failed");
+		if (ex->reason == VMM_EXIT_GUEST_CODE)
+			snprintf(why + strlen(why), sizeof(why) - strlen(why), " (%d)",
+				 status);
+	}
+	if (status == EXIT_POWEROFF)
+		fprintf(stderr, "vmm: PASS after %.1f s%s\n", elapsed(c),
+			c->ci.nr_expect ? " (every --expect matched)" : "");
+	else
+		fprintf(stderr, "vmm: FAIL after %.1f s: %s (status %d)\n", elapsed(c),
+			why, status);
+	if (c->junit) {
+		const char *name = strrchr(c->cfg.kernel, '/');
+
+		err = citest_junit(&c->ci, c->junit, name ? name + 1 : c->cfg.kernel,
+				   elapsed(c), status == EXIT_POWEROFF ? NULL : why);
+		if (err) {
+			fprintf(stderr, "vmm: --junit %s: %s\n", c->junit, strerror(-err));
+			if (status == EXIT_POWEROFF)
+				status = EXIT_VMM_ERROR;
+		}
+	}
+	return status;
+}
+
+/* --console-log: opened before the VM starts, so a bad path costs nothing. */
+static int console_log_open(struct cli *c)
+{
+	if (!c->console_log)
+		return 0;
+	c->ci.log = fopen(c->console_log, "w");
+	if (!c->ci.log) {
+		fprintf(stderr, "vmm: --console-log %s: %s\n", c->console_log,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { .sig_fd = -1, .stdin_open = true };
@@ -441,10 +713,14 @@ int main(int argc, char **argv)
 	struct vmm *vm;
 	int ret, err;
 
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	vmm_config_init(&c.cfg);
+	citest_init(&c.ci);
 	ret = parse_args(&c, argc, argv);
 	if (ret >= 0)
 		return ret;
+	if (console_log_open(&c))
+		return EXIT_VMM_ERROR;
 	c.cfg.console_out = on_console;
 	c.cfg.log = on_log;
 	c.cfg.log_level = c.verbose ? VMM_LOG_DEBUG : VMM_LOG_WARN;
@@ -463,17 +739,27 @@ int main(int argc, char **argv)
 	err = vmm_start(vm);
 	if (err) {
 		fprintf(stderr, "vmm: %s\n", vmm_error(vm));
+		if (c.junit)
+			citest_junit(&c.ci, c.junit, c.cfg.kernel, elapsed(&c),
+				     vmm_error(vm));
 		vmm_destroy(vm);
+		citest_exit(&c.ci);
 		return EXIT_VMM_ERROR;
 	}
+	c.vm = vm;
 	term_raw(&c);
 	event_loop(&c, vm);
 	vmm_wait(vm, &ex);
 	ret = exit_status(&c, vm, &ex);
 	term_restore(&c);
+	if (ci_mode(&c))
+		ret = ci_report(&c, &ex, ret);
 	vmm_destroy(vm);
 	close(c.sig_fd);
 	for (unsigned int i = 0; i < MAX_DISKS; i++)
 		free(c.disk_specs[i]);
+	for (unsigned int i = 0; i < MAX_NETS; i++)
+		free(c.net_specs[i]);
+	citest_exit(&c.ci);
 	return ret;
 }

@@ -73,6 +73,19 @@ fi
 check disk-no-path 2 "--disk ,ro: no path" --kernel "$k" --disk ,ro
 check disk-bad-option 2 "--disk x.img,rw: unknown option 'rw'" --kernel "$k" --disk x.img,rw
 check disk-long-id 2 "id is longer than 20 bytes" --kernel "$k" --disk x.img,id=123456789012345678901
+check net-bad-mac 2 "--net tap=t0,mac=zz: 'zz' is not a unicast MAC" --kernel "$k" --net tap=t0,mac=zz
+check net-multicast-mac 2 "not a unicast MAC" --kernel "$k" --net tap=t0,mac=01:00:5e:00:00:01
+check net-zero-mac 2 "not a unicast MAC" --kernel "$k" --net mac=00:00:00:00:00:00
+check net-queues-0 2 "queues must be 1 to 16" --kernel "$k" --net tap=t0,queues=0
+check net-queues-big 2 "queues must be 1 to 16" --kernel "$k" --net tap=t0,queues=17
+check net-long-name 2 "is not an interface name" --kernel "$k" --net tap=abcdefghijklmnop
+check net-bad-option 2 "unknown option 'vhost=on'" --kernel "$k" --net tap=t0,vhost=on
+check net-same-tap 2 "tap t0 is already used" --kernel "$k" --net tap=t0 --net tap=t0
+check vsock-no-cid 2 "expected cid=N" --kernel "$k" --vsock 3
+check vsock-cid-2 2 "CID must be 3 to 4294967294" --kernel "$k" --vsock cid=2
+check vsock-cid-big 2 "CID must be 3 to 4294967294" --kernel "$k" --vsock cid=4294967295
+check vsock-cid-text 2 "CID must be 3" --kernel "$k" --vsock cid=three
+check vsock-twice 2 "only one vsock device" --kernel "$k" --vsock cid=3 --vsock cid=4
 check transport-bad 2 "--transport virtio: must be pci or mmio" --kernel "$k" --transport virtio
 check console-bad 2 "--console hvc0: must be serial or virtio" --kernel "$k" --console hvc0
 check initrd-missing 1 "initrd /nonexistent/initrd: No such file" --kernel "$k" --initrd /nonexistent/initrd

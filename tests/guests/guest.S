@@ -15,6 +15,7 @@
 #define ACT_HANG	8	/* spin forever: only a signal ends it */
 #define ACT_ECHO	9	/* echo console input until 'q', then exit 0 */
 #define ACT_VIRTQ_HOSTILE 10	/* post a malformed chain to virtio-mmio dev 0 */
+#define ACT_EXIT3	11	/* outb 3 -> exit port (a test reporting failure 3) */
 
 /* virtio-mmio v2 registers of the first device (--transport mmio). */
 #define VM_BASE		0xd0000000
@@ -42,6 +43,9 @@ _start:
 
 #if GUEST_ACTION == ACT_EXIT8
 	mov	$42, %al
+	outb	%al, $0xf4
+#elif GUEST_ACTION == ACT_EXIT3
+	mov	$3, %al
 	outb	%al, $0xf4
 #elif GUEST_ACTION == ACT_EXIT32
 	mov	$0x107, %eax
