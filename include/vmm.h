@@ -61,6 +61,12 @@ struct vmm_disk {
 	const char *id;		/* serial number (GET_ID), up to 20 bytes */
 };
 
+/* struct vmm_module - a Multiboot module (see vmm_config.modules). */
+struct vmm_module {
+	const char *path;	/* file loaded into guest memory */
+	const char *args;	/* its command line string; NULL: the path */
+};
+
 /* struct vmm_net - one virtio-net NIC on a host tap (see vmm_config.nets). */
 struct vmm_net {
 	const char *tap;	/* tap interface; NULL or "": create one */
@@ -126,6 +132,10 @@ struct vmm_config {
 	unsigned int nr_nets;
 	uint64_t vsock_cid;	/* virtio-vsock on vhost-vsock with this guest
 				 * CID (>= 3); 0: no vsock device */
+
+	/* Multiboot v1 kernels (added in 0.3): modules, in order. */
+	const struct vmm_module *modules;	/* copied by vmm_create() */
+	unsigned int nr_modules;
 };
 
 /* Why a VM stopped; see struct vmm_exit. */

@@ -78,6 +78,30 @@ int vm_init(struct vm *vm, const struct vmm_config *cfg)
 			vm->disks[i].id = dup_or_null(cfg->disks[i].id, &failed);
 		}
 	}
+	if (cfg->nr_nets) {
+		if (cfg->nr_nets > VM_MAX_NETS || !cfg->nets)
+			return -EINVAL;
+		vm->nets = calloc(cfg->nr_nets, sizeof(*vm->nets));
+		if (!vm->nets)
+			return -ENOMEM;
+		vm->nr_nets = cfg->nr_nets;
+		for (unsigned int i = 0; i < cfg->nr_nets; i++) {
+			vm->nets[i] = cfg->nets[i];
+			vm->nets[i].tap = dup_or_null(cfg->nets[i].tap, &failed);
+		}
+	}
+	if (cfg->nr_modules) {
+		if (cfg->nr_modules > VM_MAX_MODULES || !cfg->modules)
+			return -EINVAL;
+		vm->modules = calloc(cfg->nr_modules, sizeof(*vm->modules));
+		if (!vm->modules)
+			return -ENOMEM;
+		vm->nr_modules = cfg->nr_modules;
+		for (unsigned int i = 0; i < cfg->nr_modules; i++) {
+			vm->modules[i].path = dup_or_null(cfg->modules[i].path, &failed);
+			vm->modules[i].args = dup_or_null(cfg->modules[i].args, &failed);
+		}
+	}
 	vm->kick_signal = SIGRTMIN + 2;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
@@ -366,6 +390,9 @@ static int vm_setup_boot(struct vm *vm)
 	struct loader_config lc = {
 		.kernel_path = vm->kernel,
 		.initrd_path = vm->initrd,
+		.modules = vm->modules,
+		.nr_modules = vm->nr_modules,
+		.ram_size = vm->cfg.mem_size,
 	};
 	char cmdline[LAYOUT_CMDLINE_MAX];
 	struct errbuf mp_err;
@@ -577,6 +604,18 @@ void vm_teardown(struct vm *vm)
 	free(vm->disks);
 	vm->disks = NULL;
 	vm->nr_disks = 0;
+	for (unsigned int i = 0; i < vm->nr_nets; i++)
+		free((char *)vm->nets[i].tap);
+	free(vm->nets);
+	vm->nets = NULL;
+	vm->nr_nets = 0;
+	for (unsigned int i = 0; i < vm->nr_modules; i++) {
+		free((char *)vm->modules[i].path);
+		free((char *)vm->modules[i].args);
+	}
+	free(vm->modules);
+	vm->modules = NULL;
+	vm->nr_modules = 0;
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);
 	vm->stage = VM_STAGE_NONE;

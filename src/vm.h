@@ -37,6 +37,8 @@
 #define VM_DEFAULT_MEM		(512 * MiB)
 #define VM_MAX_MEM		(1ULL << 40)	/* 1 TiB */
 #define VM_MAX_DISKS		16
+#define VM_MAX_NETS		8
+#define VM_MAX_MODULES		32
 #define VM_MAX_MMIO		17
 
 struct vm;
@@ -90,6 +92,10 @@ struct vm {
 	/* virtio: event loop, interrupt routes, PCI bus, devices. */
 	struct vmm_disk *disks;		/* deep copy of cfg.disks */
 	unsigned int nr_disks;
+	struct vmm_net *nets;		/* deep copy of cfg.nets */
+	unsigned int nr_nets;
+	struct vmm_module *modules;	/* deep copy of cfg.modules */
+	unsigned int nr_modules;
 	struct irq_routing irq;
 	struct evloop evloop;
 	bool evloop_ok;

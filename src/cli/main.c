@@ -37,6 +37,7 @@ enum {
 #define INPUT_BUF	4096
 #define MAX_DISKS	16
 #define MAX_NETS	8
+#define MAX_MODULES	32
 
 struct cli {
 	struct vmm_config cfg;
@@ -60,6 +61,8 @@ struct cli {
 	size_t pending_len;
 	struct vmm_disk disks[MAX_DISKS];
 	char *disk_specs[MAX_DISKS];	/* strdup'd --disk arguments */
+	struct vmm_module modules[MAX_MODULES];
+	char *module_specs[MAX_MODULES];	/* strdup'd --module arguments */
 	struct vmm_net nets[MAX_NETS];
 	char *net_specs[MAX_NETS];	/* strdup'd --net arguments */
 };
@@ -76,6 +79,7 @@ static void usage(FILE *f)
 "  -m, --mem SIZE        guest RAM: 256M, 1G, 5G or bytes (default 512M)\n"
 "  -p, --cpus N          number of vCPUs (default 1)\n"
 "      --hugepages       back guest RAM with 2 MiB huge pages\n"
+"      --module FILE[,ARGS]  a Multiboot module (Multiboot kernels); repeatable\n"
 "  -d, --disk PATH[,ro][,direct][,id=NAME]\n"
 "                        a virtio-blk disk (raw file or block device); repeatable\n"
 "      --net [tap=NAME][,mac=MAC][,queues=N]\n"
@@ -302,6 +306,32 @@ static int parse_net(struct cli *c, const char *arg)
 	return 0;
 }
 
+/* --module FILE[,ARGS]: ARGS is the rest, commas and all. */
+static int parse_module(struct cli *c, const char *arg)
+{
+	struct vmm_module *m;
+	char *spec, *comma;
+
+	if (c->cfg.nr_modules == MAX_MODULES)
+		return usage_error("--module %s: at most %d modules", arg, MAX_MODULES);
+	spec = strdup(arg);
+	if (!spec)
+		return usage_error("--module %s: out of memory", arg);
+	c->module_specs[c->cfg.nr_modules] = spec;
+	m = &c->modules[c->cfg.nr_modules];
+	comma = strchr(spec, ',');
+	if (comma) {
+		*comma = '\0';
+		m->args = comma + 1;
+	}
+	if (!*spec)
+		return usage_error("--module %s: no file", arg);
+	m->path = spec;
+	c->cfg.nr_modules++;
+	c->cfg.modules = c->modules;
+	return 0;
+}
+
 /* --expect / --fail-on REGEX */
 static int parse_pattern(struct cli *c, bool expect, const char *arg)
 {
@@ -379,6 +409,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "console", required_argument, NULL, 'C' },
 		{ "no-rng", no_argument, NULL, 'R' },
 		{ "net", required_argument, NULL, 'N' },
+		{ "module", required_argument, NULL, 'M' },
 		{ "expect", required_argument, NULL, 'E' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "fail-on-panic", no_argument, NULL, 'P' },
@@ -415,6 +446,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			break;
 		case 'R': c->cfg.no_rng = true; break;
 		case 'N': err = parse_net(c, optarg); break;
+		case 'M': err = parse_module(c, optarg); break;
 		case 'S': err = parse_vsock(c, optarg); break;
 		case 'E': err = parse_pattern(c, true, optarg); break;
 		case 'F': err = parse_pattern(c, false, optarg); break;
@@ -760,6 +792,8 @@ int main(int argc, char **argv)
 		free(c.disk_specs[i]);
 	for (unsigned int i = 0; i < MAX_NETS; i++)
 		free(c.net_specs[i]);
+	for (unsigned int i = 0; i < MAX_MODULES; i++)
+		free(c.module_specs[i]);
 	citest_exit(&c.ci);
 	return ret;
 }

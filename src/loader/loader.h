@@ -17,6 +17,7 @@
 
 #include "guest_mem.h"
 #include "util.h"
+#include "vmm.h"
 
 /*
  * Smallest guest we build a memory map for. Below this there is no
@@ -37,6 +38,10 @@ struct loader_config {
 	const char *initrd_path;	/* NULL: none */
 	const char *cmdline;		/* final command line (already assembled) */
 	uint64_t rsdp_gpa;		/* ACPI RSDP to hand the kernel, 0 if none */
+	/* Multiboot only: modules (path, args) and the guest RAM size. */
+	const struct vmm_module *modules;
+	unsigned int nr_modules;
+	uint64_t ram_size;
 };
 
 struct boot_entry {
