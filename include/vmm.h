@@ -136,6 +136,15 @@ struct vmm_config {
 	/* Multiboot v1 kernels (added in 0.3): modules, in order. */
 	const struct vmm_module *modules;	/* copied by vmm_create() */
 	unsigned int nr_modules;
+
+	/*
+	 * The exit-code port (added in 0.3): a 1-, 2- or 4-byte write of V
+	 * ends the VM with VMM_EXIT_GUEST_CODE. @exit_port 0 means 0xf4.
+	 * With @exit_isa_debug the code is (V << 1) | 1, as QEMU's
+	 * isa-debug-exit device makes it; otherwise it is V.
+	 */
+	unsigned int exit_port;
+	bool exit_isa_debug;
 };
 
 /* Why a VM stopped; see struct vmm_exit. */
@@ -145,7 +154,8 @@ enum vmm_exit_reason {
 	VMM_EXIT_RESET,		/* guest reboot: keyboard controller, ACPI
 				 * reset register or triple fault */
 	VMM_EXIT_PANIC,		/* guest kernel panic (pvpanic) */
-	VMM_EXIT_GUEST_CODE,	/* guest wrote a status to the exit port */
+	VMM_EXIT_GUEST_CODE,	/* guest wrote a status to the exit port
+				 * (see vmm_config.exit_port) */
 	VMM_EXIT_STOPPED,	/* vmm_stop() was called */
 	VMM_EXIT_ERROR,		/* the VMM failed; see vmm_error() */
 };

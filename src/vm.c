@@ -156,6 +156,10 @@ static int vm_check_config(struct vm *vm)
 				  "guest memory must be a multiple of 2 MiB with huge pages");
 	if (vm->nr_vcpus < 1)
 		return errbuf_set(&vm->err, -EINVAL, "at least one vCPU is needed");
+	if (vm->cfg.exit_port > 0xfffc)
+		return errbuf_set(&vm->err, -EINVAL,
+				  "exit port 0x%x: I/O ports end at 0xffff (it takes 4)",
+				  vm->cfg.exit_port);
 	return 0;
 }
 
@@ -308,6 +312,9 @@ static void vm_device_event(void *ctx, enum vm_event ev, int code)
 		vm_request_stop(vm, VMM_EXIT_PANIC, 0);
 		break;
 	case VM_EVENT_EXIT_CODE:
+		/* QEMU's isa-debug-exit: the process status is (V << 1) | 1. */
+		if (vm->cfg.exit_isa_debug)
+			code = (int)(((unsigned int)code << 1) | 1);
 		vm_request_stop(vm, VMM_EXIT_GUEST_CODE, code);
 		break;
 	}
@@ -352,15 +359,24 @@ static int vm_setup_devices(struct vm *vm)
 		{ PORT_I8042_CMD, 1, i8042_cmd_io, &vm->i8042, "i8042-cmd" },
 		{ PORT_PVPANIC, 1, pvpanic_io, &vm->pvpanic, "pvpanic" },
 		{ PORT_ACPI_PM, 3, acpi_pm_io, &vm->acpi_pm, "acpi-pm" },
-		{ PORT_EXIT, 4, exitdev_io, &vm->exitdev, "exit" },
 		{ 0x80, 1, vm_port_sink, NULL, "post" },
+		/* Last: it may be moved, and a clash then names it. */
+		{ vm->cfg.exit_port ? vm->cfg.exit_port : PORT_EXIT, 4,
+		  exitdev_io, &vm->exitdev, "exit port" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 		err = bus_register(&vm->pio, map[i].base, map[i].len,
 				   map[i].fn, map[i].ctx, map[i].name);
 		if (err) {
-			errbuf_set(&vm->err, err, "registering %s: %s",
-				   map[i].name, strerror(-err));
+			if (err == -EEXIST)
+				errbuf_set(&vm->err, err,
+					   "%s 0x%llx-0x%llx overlaps another device's ports",
+					   map[i].name,
+					   (unsigned long long)map[i].base,
+					   (unsigned long long)(map[i].base + map[i].len - 1));
+			else
+				errbuf_set(&vm->err, err, "registering %s: %s",
+					   map[i].name, strerror(-err));
 			uart8250_exit(&vm->uart);
 			bus_exit(&vm->pio);
 			bus_exit(&vm->mmio);

@@ -98,6 +98,9 @@ static void usage(FILE *f)
 "      --timeout SECONDS fail when the guest has not finished by then\n"
 "      --console-log FILE  also write the console output to FILE\n"
 "      --junit FILE      write the outcome as JUnit XML\n"
+"      --isa-debug-exit[=PORT]  the exit port behaves as QEMU's isa-debug-exit\n"
+"                        (iobase PORT, default 0xf4): a write of V ends vmm with\n"
+"                        status (V << 1) | 1\n"
 "  -v, --verbose         log VMM events to stderr\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
@@ -366,6 +369,24 @@ static int parse_timeout(struct cli *c, const char *arg)
 	return 0;
 }
 
+/* --isa-debug-exit[=PORT]: QEMU's exit device, for test kernels made for it. */
+static int parse_isa_debug_exit(struct cli *c, const char *arg)
+{
+	char *end;
+	unsigned long port = 0xf4;
+
+	if (arg) {
+		errno = 0;
+		port = strtoul(arg, &end, 0);
+		if (errno || end == arg || *end || !port || port > 0xfffc)
+			return usage_error("--isa-debug-exit=%s: want an I/O port like 0xf4 (1 to 0xfffc)",
+					   arg);
+	}
+	c->cfg.exit_port = (unsigned int)port;
+	c->cfg.exit_isa_debug = true;
+	return 0;
+}
+
 /* --vsock cid=N */
 static int parse_vsock(struct cli *c, const char *arg)
 {
@@ -416,6 +437,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "console-log", required_argument, NULL, 'L' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "isa-debug-exit", optional_argument, NULL, 'X' },
 		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -454,6 +476,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 't': err = parse_timeout(c, optarg); break;
 		case 'L': c->console_log = optarg; break;
 		case 'J': c->junit = optarg; break;
+		case 'X': err = parse_isa_debug_exit(c, optarg); break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmm %s\n", vmm_version()); return 0;

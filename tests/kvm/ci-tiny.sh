@@ -2,7 +2,8 @@
 # The CI boot-test mode on tiny guests: each way a run can end gives its documented status, a
 # one-line verdict on stderr, and a JUnit report: every --expect matched (0, and the run stops
 # right there), an --expect never matched (5), a --fail-on match (5), --fail-on-panic, a timeout
-# (6), a guest panic (4), a guest exit code of 3 (3); --console-log keeps the console.
+# (6), a guest panic (4), a guest exit code of 3 (3); --console-log keeps the console;
+# --isa-debug-exit gives QEMU's (V << 1) | 1 and a port that clashes is one clear error.
 W=${WORK:-/tmp}
 pass=0 failed=0
 # run NAME WANT STDIN-TEXT VMM-ARGS...
@@ -48,6 +49,17 @@ run timeout 6 '' --kernel "$GUESTS/hang.elf" --timeout 2
 run guest-panic 4 '' --kernel "$GUESTS/panic.elf" --fail-on 'never printed'
 run exit-code-3 3 '' --kernel "$GUESTS/exit3.elf" --timeout 50
 run poweroff-pass 0 '' --kernel "$GUESTS/poweroff.elf" --timeout 50
+# QEMU's isa-debug-exit semantics: status (V << 1) | 1, 8 bits of it
+run isa-debug-exit-8 85 '' --kernel "$GUESTS/exit8.elf" --isa-debug-exit
+run isa-debug-exit-32 15 '' --kernel "$GUESTS/exit32.elf" --isa-debug-exit=0xf4
+timeout -s KILL 60 "$VMM" --mem 32M --kernel "$GUESTS/exit8.elf" --isa-debug-exit=0x3f8 \
+  </dev/null >/dev/null 2>"$W/clash.err"
+st=$?
+if [ $st = 1 ] && [ "$(wc -l <"$W/clash.err")" = 1 ] && grep -q 'exit port 0x3f8-0x3fb overlaps' "$W/clash.err"; then
+  pass=$((pass + 1)); echo "ok exit-port-clash: $(cat "$W/clash.err")"
+else
+  failed=$((failed + 1)); echo "FAIL exit-port-clash: status $st: $(cat "$W/clash.err")"
+fi
 
 # --console-log holds what the guest printed
 printf 'logged-line\n' >"$W/log.in"
