@@ -145,6 +145,13 @@ struct vmm_config {
 	 */
 	unsigned int exit_port;
 	bool exit_isa_debug;
+
+	/*
+	 * Metrics (added in 0.3): the CLOCK_MONOTONIC time, in ns, that the
+	 * boot-phase timings count from (the CLI passes its process start);
+	 * 0 means the vmm_create() call.
+	 */
+	uint64_t time_origin_ns;
 };
 
 /* Why a VM stopped; see struct vmm_exit. */
@@ -216,6 +223,19 @@ VMM_API int vmm_poll_fd(const struct vmm *vm);
  * or -errno. Any thread.
  */
 VMM_API int vmm_console_write(struct vmm *vm, const void *buf, size_t len);
+
+/*
+ * vmm_metrics - the VM's metrics as one JSON object, NUL-terminated, in
+ * @buf: userspace exits by kind ("exits": io, mmio, intr, other, total,
+ * and per device: "io_by_device", "mmio_by_device"), per virtio device
+ * "requests", "bytes_from_guest" and "bytes_to_guest", and "timings_ms"
+ * since vmm_config.time_origin_ns: "vm_ready", "first_vcpu_entry",
+ * "first_console_byte", "boot_done" (the guest's write to port 0xf8),
+ * "shutdown" (null until reached). Any thread, once vmm_start() has
+ * returned 0 and until vmm_destroy(). Returns the length, -EINVAL, or
+ * -ENOSPC if @len is too small (4 KiB is plenty).
+ */
+VMM_API int vmm_metrics(struct vmm *vm, char *buf, size_t len);
 
 /* vmm_destroy - stop the VM if needed and free everything. NULL is ok. */
 VMM_API void vmm_destroy(struct vmm *vm);

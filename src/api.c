@@ -62,6 +62,13 @@ VMM_API int vmm_start(struct vmm *v)
 	return vm_setup(&v->vm);
 }
 
+VMM_API int vmm_metrics(struct vmm *v, char *buf, size_t len)
+{
+	if (!v || !buf || v->vm.stage != VM_STAGE_RUNNING)
+		return -EINVAL;
+	return vm_metrics_json(&v->vm, buf, len);
+}
+
 VMM_API int vmm_wait(struct vmm *v, struct vmm_exit *ex)
 {
 	if (!v || !ex)

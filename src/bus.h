@@ -10,6 +10,7 @@
 #ifndef VMM_BUS_H
 #define VMM_BUS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct bus_range {
 	bus_fn fn;
 	void *ctx;
 	const char *name;
+	/* Accesses dispatched here, for metrics (relaxed atomic). */
+	_Atomic uint64_t hits;
 };
 
 struct bus {

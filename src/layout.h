@@ -62,6 +62,7 @@
 #define PORT_I8042_DATA		0x60
 #define PORT_I8042_CMD		0x64
 #define PORT_EXIT		0xf4	/* guest exit-code device */
+#define PORT_BOOT_DONE		0xf8	/* guest "boot done" marker (timings) */
 #define PORT_PVPANIC		0x505	/* ACPI QEMU0001 */
 #define PORT_ACPI_PM		0x600	/* 3 ports: sleep control, sleep status, reset */
 #define PORT_ACPI_SLEEP_CTL	(PORT_ACPI_PM + 0)

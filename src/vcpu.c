@@ -109,7 +109,17 @@ static uint64_t vcpu_rip(struct vcpu *vcpu)
 static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	enum vcpu_exit_kind kind;
 
+	kind = run->exit_reason == KVM_EXIT_IO ? VCPU_EXIT_IO :
+	       run->exit_reason == KVM_EXIT_MMIO ? VCPU_EXIT_MMIO :
+	       run->exit_reason == KVM_EXIT_INTR ? VCPU_EXIT_INTR :
+	       VCPU_EXIT_OTHER;
+	/* One writer (this thread): no read-modify-write atomics needed. */
+	atomic_store_explicit(&vcpu->exits[kind],
+			      atomic_load_explicit(&vcpu->exits[kind],
+						   memory_order_relaxed) + 1,
+			      memory_order_relaxed);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vcpu_handle_io(vcpu);
@@ -206,6 +216,7 @@ static void *vcpu_thread(void *arg)
 		return NULL;
 	}
 	while (!vcpu_should_stop(vcpu)) {
+		vm_mark(vcpu->vm, VM_T_FIRST_RUN);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				vcpu_consume_kick(vcpu);

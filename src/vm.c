@@ -102,6 +102,7 @@ int vm_init(struct vm *vm, const struct vmm_config *cfg)
 			vm->modules[i].args = dup_or_null(cfg->modules[i].args, &failed);
 		}
 	}
+	vm->t_origin = cfg->time_origin_ns ? cfg->time_origin_ns : vm_now_ns();
 	vm->kick_signal = SIGRTMIN + 2;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
@@ -292,6 +293,7 @@ static void vm_console_out(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct vm *vm = ctx;
 
+	vm_mark(vm, VM_T_FIRST_CONSOLE);
 	if (vm->cfg.console_out)
 		vm->cfg.console_out(vm->cfg.opaque, (const char *)buf, len);
 }
@@ -318,6 +320,29 @@ static void vm_device_event(void *ctx, enum vm_event ev, int code)
 		vm_request_stop(vm, VMM_EXIT_GUEST_CODE, code);
 		break;
 	}
+}
+
+/*
+ * The boot-done port: the guest writes any value once it considers
+ * itself booted (the guest kit's init does), which timestamps the
+ * "boot_done" phase, as Firecracker's boot timer device does.
+ */
+static int vm_boot_done_io(void *ctx, uint64_t offset, uint8_t *data,
+			   uint32_t len, bool is_write)
+{
+	struct vm *vm = ctx;
+
+	if (!is_write) {
+		memset(data, 0, len);
+		return 0;
+	}
+	if (!atomic_load_explicit(&vm->t_mark[VM_T_BOOT_DONE],
+				  memory_order_relaxed)) {
+		vm_mark(vm, VM_T_BOOT_DONE);
+		vm_log(vm, VMM_LOG_INFO, "guest reported boot done after %.1f ms",
+		       (double)(vm->t_mark[VM_T_BOOT_DONE] - vm->t_origin) / 1e6);
+	}
+	return 0;
 }
 
 /* Port 0x80 is the POST diagnostic port: writes are harmless noise. */
@@ -360,6 +385,7 @@ static int vm_setup_devices(struct vm *vm)
 		{ PORT_PVPANIC, 1, pvpanic_io, &vm->pvpanic, "pvpanic" },
 		{ PORT_ACPI_PM, 3, acpi_pm_io, &vm->acpi_pm, "acpi-pm" },
 		{ 0x80, 1, vm_port_sink, NULL, "post" },
+		{ PORT_BOOT_DONE, 1, vm_boot_done_io, vm, "boot-done" },
 		/* Last: it may be moved, and a clash then names it. */
 		{ vm->cfg.exit_port ? vm->cfg.exit_port : PORT_EXIT, 4,
 		  exitdev_io, &vm->exitdev, "exit port" },
@@ -513,6 +539,7 @@ int vm_setup(struct vm *vm)
 			return err;
 		vm->stage = (enum vm_stage)s;
 	}
+	vm_mark(vm, VM_T_READY);
 	return 0;
 }
 
@@ -524,6 +551,7 @@ void vm_request_stop(struct vm *vm, enum vmm_exit_reason reason, int code)
 	pthread_mutex_lock(&vm->lock);
 	first = !vm->stopping;
 	if (first) {
+		vm_mark(vm, VM_T_SHUTDOWN);
 		vm->stopping = true;
 		vm->exit.reason = reason;
 		vm->exit.code = code;

@@ -43,6 +43,14 @@
 
 struct vm;
 
+/* Kinds of userspace exit counted per vCPU (struct vcpu.exits). */
+enum vcpu_exit_kind { VCPU_EXIT_IO, VCPU_EXIT_MMIO, VCPU_EXIT_INTR,
+		      VCPU_EXIT_OTHER, VCPU_EXIT_NR };
+
+/* Boot phases timed for metrics (struct vm.t_mark). */
+enum vm_timing { VM_T_READY, VM_T_FIRST_RUN, VM_T_FIRST_CONSOLE,
+		 VM_T_BOOT_DONE, VM_T_SHUTDOWN, VM_T_NR };
+
 struct vcpu {
 	struct vm *vm;
 	unsigned int id;
@@ -52,6 +60,8 @@ struct vcpu {
 	pthread_t thread;
 	bool thread_started;
 	uint64_t unhandled;	/* accesses nobody decoded (rate-limits logs) */
+	/* Userspace exits by kind, for metrics (this thread writes). */
+	_Atomic uint64_t exits[VCPU_EXIT_NR];
 };
 
 /* Set-up stages, in order; teardown walks them backwards. */
@@ -115,6 +125,13 @@ struct vm {
 	unsigned int nr_vcpus;
 	int kick_signal;
 
+	/*
+	 * Metrics: CLOCK_MONOTONIC ns that timings count from, and when
+	 * each phase was first reached (0: not yet; set once, any thread).
+	 */
+	uint64_t t_origin;
+	_Atomic uint64_t t_mark[VM_T_NR];
+
 	/* Lifecycle: the first stop reason wins; all under @lock. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -132,6 +149,18 @@ int vm_setup(struct vm *vm);
 
 /* vm_wait - block until the VM stops and join the vCPU threads. */
 void vm_wait(struct vm *vm, struct vmm_exit *ex);
+
+/* vm_now_ns - CLOCK_MONOTONIC in ns. */
+uint64_t vm_now_ns(void);
+
+/* vm_mark - note that phase @t was reached now, unless it already was. */
+void vm_mark(struct vm *vm, enum vm_timing t);
+
+/*
+ * vm_metrics_json - the VM's counters and timings as one JSON object in
+ * @buf. Returns its length, or -ENOSPC if @len is too small. Any thread.
+ */
+int vm_metrics_json(struct vm *vm, char *buf, size_t len);
 
 /*
  * vm_request_stop - record why the VM ends (first caller wins) and kick

@@ -230,6 +230,7 @@ static void vm_console_out(void *ctx, const char *buf, size_t len)
 {
 	struct vm *vm = ctx;
 
+	vm_mark(vm, VM_T_FIRST_CONSOLE);
 	if (vm->cfg.console_out)
 		vm->cfg.console_out(vm->cfg.opaque, buf, len);
 }

@@ -45,6 +45,7 @@ struct cli {
 	struct citest ci;	/* --expect, --fail-on, --console-log */
 	double timeout;		/* --timeout seconds; 0: none */
 	bool timed_out;
+	bool timings;		/* --timings */
 	const char *console_log;
 	const char *junit;
 	struct timespec t0;	/* process start, for --timeout and --junit */
@@ -101,6 +102,7 @@ static void usage(FILE *f)
 "      --isa-debug-exit[=PORT]  the exit port behaves as QEMU's isa-debug-exit\n"
 "                        (iobase PORT, default 0xf4): a write of V ends vmm with\n"
 "                        status (V << 1) | 1\n"
+"      --timings         at exit, print boot-phase times and exit counts\n"
 "  -v, --verbose         log VMM events to stderr\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
@@ -438,6 +440,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "console-log", required_argument, NULL, 'L' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "isa-debug-exit", optional_argument, NULL, 'X' },
+		{ "timings", no_argument, NULL, 'B' },
 		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -477,6 +480,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 'L': c->console_log = optarg; break;
 		case 'J': c->junit = optarg; break;
 		case 'X': err = parse_isa_debug_exit(c, optarg); break;
+		case 'B': c->timings = true; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmm %s\n", vmm_version()); return 0;
@@ -747,6 +751,48 @@ static int ci_report(struct cli *c, const struct vmm_exit *ex, int status)
 	return status;
 }
 
+/* The value of "key": in @json (a number or null), or "?" if absent. */
+static void json_field(const char *json, const char *key, char *out, size_t len)
+{
+	char pat[64];
+	const char *p;
+	size_t n;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	if (!p) {
+		snprintf(out, len, "?");
+		return;
+	}
+	p += strlen(pat);
+	n = strcspn(p, ",}");
+	snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* --timings: one line of boot-phase times and one of exit counts. */
+static void print_timings(struct vmm *vm)
+{
+	static const char *const phases[] = { "vm_ready", "first_vcpu_entry",
+		"first_console_byte", "boot_done", "shutdown" };
+	static const char *const exits[] = { "total", "io", "mmio", "intr",
+		"other" };
+	char json[16384], v[32];
+
+	if (vmm_metrics(vm, json, sizeof(json)) < 0)
+		return;
+	fprintf(stderr, "vmm: timings (ms since process start):");
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		json_field(json, phases[i], v, sizeof(v));
+		fprintf(stderr, " %s %s", phases[i], v);
+	}
+	fprintf(stderr, "\nvmm: userspace exits:");
+	for (size_t i = 0; i < sizeof(exits) / sizeof(exits[0]); i++) {
+		json_field(json, exits[i], v, sizeof(v));
+		fprintf(stderr, " %s %s", exits[i], v);
+	}
+	fprintf(stderr, "\n");
+}
+
 /* --console-log: opened before the VM starts, so a bad path costs nothing. */
 static int console_log_open(struct cli *c)
 {
@@ -770,6 +816,8 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
 	vmm_config_init(&c.cfg);
+	c.cfg.time_origin_ns = (uint64_t)c.t0.tv_sec * 1000000000ULL +
+			       (uint64_t)c.t0.tv_nsec;
 	citest_init(&c.ci);
 	ret = parse_args(&c, argc, argv);
 	if (ret >= 0)
@@ -807,6 +855,8 @@ int main(int argc, char **argv)
 	vmm_wait(vm, &ex);
 	ret = exit_status(&c, vm, &ex);
 	term_restore(&c);
+	if (c.timings)
+		print_timings(vm);
 	if (ci_mode(&c))
 		ret = ci_report(&c, &ex, ret);
 	vmm_destroy(vm);

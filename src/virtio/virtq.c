@@ -43,9 +43,23 @@ static int virtq_fail(struct virtq *q, const char *why)
 void virtq_reset(struct virtq *q)
 {
 	const struct guest_mem *gm = q->gm;
+	uint64_t chains = atomic_load_explicit(&q->stat_chains, memory_order_relaxed);
+	uint64_t out = atomic_load_explicit(&q->stat_bytes_out, memory_order_relaxed);
+	uint64_t in = atomic_load_explicit(&q->stat_bytes_in, memory_order_relaxed);
 
 	memset(q, 0, sizeof(*q));
 	q->gm = gm;
+	/* Counters describe the device's life, not one driver session. */
+	atomic_store_explicit(&q->stat_chains, chains, memory_order_relaxed);
+	atomic_store_explicit(&q->stat_bytes_out, out, memory_order_relaxed);
+	atomic_store_explicit(&q->stat_bytes_in, in, memory_order_relaxed);
+}
+
+/* Single writer: a relaxed load and store is enough to add. */
+static void virtq_stat_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
 }
 
 const char *virtq_last_error(const struct virtq *q)
@@ -280,6 +294,8 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 	if (err)
 		return err;
 	q->last_avail++;
+	virtq_stat_add(&q->stat_chains, 1);
+	virtq_stat_add(&q->stat_bytes_out, c->out_len);
 	return 1;
 }
 
@@ -302,6 +318,7 @@ int virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 	atomic_thread_fence(memory_order_release);
 	q->used_idx++;
 	q->used->idx = htole16(q->used_idx);
+	virtq_stat_add(&q->stat_bytes_in, len);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #ifndef VMM_VIRTQ_H
 #define VMM_VIRTQ_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -39,6 +40,14 @@ struct virtq {
 	volatile struct vring_avail *avail;
 	volatile struct vring_used *used;
 	const char *err;
+
+	/*
+	 * Traffic, for metrics: chains popped, bytes the driver offered
+	 * (readable) and bytes the device returned (used lengths). Kept
+	 * across resets; written only by the queue's owner, read by anyone
+	 * (relaxed atomics).
+	 */
+	_Atomic uint64_t stat_chains, stat_bytes_out, stat_bytes_in;
 };
 
 /*
