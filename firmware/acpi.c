@@ -415,6 +415,39 @@ static void dsdt_pvpanic(struct aml *a)
 	aml_end(a, dev);
 }
 
+/*
+ * The power button: PWRB (PNP0C0C) for the button driver, and GED0
+ * (ACPI0013), whose interrupt runs _EVT, which notifies PWRB with 0x80
+ * ("pressed"). Linux's evged driver is built in; the button driver
+ * turns the notify into KEY_POWER for systemd-logind or acpid.
+ */
+static void dsdt_power_button(struct aml *a, unsigned int gsi)
+{
+	uint8_t res[32];
+	struct aml r;
+	size_t dev, m;
+
+	dev = aml_device_begin(a, "PWRB");
+	aml_name(a, "_HID");
+	aml_eisaid(a, "PNP0C0C");
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_end(a, dev);
+
+	dev = aml_device_begin(a, "GED0");
+	aml_name(a, "_HID");
+	aml_string(a, "ACPI0013");
+	aml_name(a, "_UID");
+	aml_integer(a, 0);
+	aml_init(&r, res, sizeof(res));
+	aml_res_interrupt(&r, AML_INT_CONSUMER | AML_INT_EDGE, gsi);
+	dsdt_crs(a, &r);
+	m = aml_method_begin(a, "_EVT", 1, true);
+	aml_notify(a, "\\_SB.PWRB", 0x80);
+	aml_end(a, m);
+	aml_end(a, dev);
+}
+
 static void dsdt_virtio_mmio(struct aml *a, unsigned int idx,
 			     const struct acpi_mmio_dev *d)
 {
@@ -593,6 +626,8 @@ static void dsdt_body(struct aml *a, const struct acpi_config *cfg)
 	dsdt_pvpanic(a);
 	for (unsigned int i = 0; i < cfg->nr_mmio_devs; i++)
 		dsdt_virtio_mmio(a, i, &cfg->mmio_devs[i]);
+	if (cfg->ged_gsi)
+		dsdt_power_button(a, cfg->ged_gsi);
 	if (cfg->pci) {
 		dsdt_pci0(a);
 		dsdt_ecam_reserve(a);

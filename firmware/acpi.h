@@ -47,6 +47,12 @@ struct acpi_config {
 	 * [LAYOUT_PCI_MMIO, +LAYOUT_PCI_MMIO_SIZE) and in I/O space.
 	 */
 	bool pci;
+	/*
+	 * The power button: an ACPI Generic Event Device (ACPI0013) on this
+	 * edge-triggered GSI whose _EVT notifies a PNP0C0C button, as
+	 * hardware-reduced ACPI has no fixed power button. 0: none.
+	 */
+	unsigned int ged_gsi;
 };
 
 /*

@@ -27,6 +27,7 @@
 #define AML_OR_OP		0x7d
 #define AML_DEVICE_OP		0x82	/* after AML_EXT_OP_PREFIX */
 #define AML_CREATE_DWORD_FIELD_OP 0x8a
+#define AML_NOTIFY_OP		0x86
 #define AML_LNOT_OP		0x92
 #define AML_LEQUAL_OP		0x93
 #define AML_IF_OP		0xa0
@@ -396,6 +397,13 @@ size_t aml_if_begin(struct aml *a)
 void aml_return(struct aml *a)
 {
 	aml_byte(a, AML_RETURN_OP);
+}
+
+void aml_notify(struct aml *a, const char *path, uint64_t value)
+{
+	aml_byte(a, AML_NOTIFY_OP);
+	aml_name_string(a, path);
+	aml_integer(a, value);
 }
 
 void aml_arg(struct aml *a, unsigned int n)

@@ -112,6 +112,9 @@ size_t aml_if_begin(struct aml *a);
 /* aml_return - "Return (": the caller appends one operand. */
 void aml_return(struct aml *a);
 
+/* aml_notify - Notify (@path, @value): an event for a device's driver. */
+void aml_notify(struct aml *a, const char *path, uint64_t value);
+
 /* aml_arg - the method argument Arg@n (0-6). */
 void aml_arg(struct aml *a, unsigned int n);
 

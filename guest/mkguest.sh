@@ -14,9 +14,11 @@
 #     "boot done" marker for its timings (a harmless write on other VMMs);
 #   - insmods, in dependency order, virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
 #     virtio_pci virtio_mmio virtio_blk virtio_console virtio_rng virtio_net (+failover, net_failover),
-#     pvpanic-mmio (+pvpanic) and the virtio vsock transport (vsock, vmw_vsock_virtio_transport*),
-#     skipping quietly the ones this kernel lacks or has built in, then
+#     pvpanic-mmio (+pvpanic), the virtio vsock transport (vsock, vmw_vsock_virtio_transport*),
+#     evdev and button (the ACPI power button), skipping quietly the ones this kernel lacks or
+#     has built in, then
 #     prints "vmm-guest: modules: <what loaded>";
+#   - starts busybox acpid, so the ACPI power button powers the guest off;
 #   - prints the ready marker line "VMM-GUEST-READY";
 #   - if the kernel command line has vmm_run="COMMAND" (an unknown param=value without a dot reaches
 #     init as an environment variable; the kernel strips the quotes, so COMMAND can't hold a '"'),
@@ -60,7 +62,8 @@ busybox=/bin/busybox
 # Wanted modules, in the order asked for; dependencies are put in front of their users.
 wanted=(virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_mmio
         virtio_blk virtio_console virtio_rng failover net_failover virtio_net pvpanic pvpanic-mmio
-        vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport crc32c_generic ext4)
+        vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport crc32c_generic ext4
+        evdev button)
 
 # module name -> path relative to $moddir (from modules.dep); empty if not a loadable module
 declare -A path_of deps_of
@@ -153,6 +156,14 @@ if [ -c /dev/console ] && { : >/dev/console; } 2>/dev/null; then
 fi
 echo "vmm-guest: modules:${loaded:- none}"
 [ -z "$failed" ] || echo "vmm-guest: modules that failed to load:$failed"
+
+# The ACPI power button (vmm_shutdown, `vmm ctl SOCKET shutdown`) powers
+# off, as systemd-logind would: busybox acpid runs /etc/acpi/PWRF/00000080.
+mkdir -p /etc/acpi/PWRF
+printf '#!/bin/sh\necho "vmm-guest: power button: powering off"\nsync\npoweroff -f\n' \
+  >/etc/acpi/PWRF/00000080
+chmod 755 /etc/acpi/PWRF/00000080
+acpid -c /etc/acpi -l /dev/null 2>/dev/null
 
 die() {
   sync

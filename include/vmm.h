@@ -53,6 +53,13 @@ enum vmm_log_level {
 	VMM_LOG_DEBUG = 3,
 };
 
+/* The states a VM goes through; see vmm_config.state_change. */
+enum vmm_state {
+	VMM_STATE_RUNNING = 1,	/* started, or resumed */
+	VMM_STATE_PAUSED,	/* vmm_pause() parked every vCPU */
+	VMM_STATE_STOPPED,	/* the guest ended or was stopped: see vmm_wait() */
+};
+
 /* struct vmm_disk - one virtio-blk disk (see vmm_config.disks). */
 struct vmm_disk {
 	const char *path;	/* raw image file or host block device */
@@ -152,6 +159,18 @@ struct vmm_config {
 	 * 0 means the vmm_create() call.
 	 */
 	uint64_t time_origin_ns;
+
+	/*
+	 * State changes (added in 0.3). Called on the thread that caused
+	 * the change: the caller of vmm_start() (RUNNING), vmm_pause()
+	 * (PAUSED) or vmm_resume() (RUNNING); for STOPPED, whichever thread
+	 * first asked for the stop: a vCPU thread when the guest ends
+	 * itself (poweroff, reboot, panic, exit port), the caller of
+	 * vmm_stop(). No library lock is held: the callback may call
+	 * vmm_stop(), vmm_metrics() and vmm_console_write(), but must not
+	 * block on vmm_pause() or vmm_wait(). NULL: not told.
+	 */
+	void (*state_change)(void *opaque, enum vmm_state state);
 };
 
 /* Why a VM stopped; see struct vmm_exit. */
@@ -210,6 +229,27 @@ VMM_API int vmm_wait(struct vmm *vm, struct vmm_exit *ex);
  * then reports VMM_EXIT_STOPPED unless the guest had already stopped.
  */
 VMM_API int vmm_stop(struct vmm *vm);
+
+/*
+ * vmm_pause - stop running guest code: returns once every vCPU is out
+ * of the guest and parked. Devices keep serving requests already made.
+ * Calling it on a paused VM does nothing. -EINVAL if the VM is not
+ * running (never started, or stopping). Any thread but a callback's.
+ */
+VMM_API int vmm_pause(struct vmm *vm);
+
+/* vmm_resume - let a paused guest go on; 0 if it was not paused. */
+VMM_API int vmm_resume(struct vmm *vm);
+
+/*
+ * vmm_shutdown - ask the guest to shut down, as a press of the ACPI
+ * power button (a Generic Event Device notifying a PNP0C0C button):
+ * the guest's own software decides (systemd-logind powers off; the
+ * guest kit runs acpid for it). Returns at once; vmm_wait() reports the
+ * outcome. Use vmm_stop() if the guest may not cooperate. -EINVAL if
+ * the VM is not running. Any thread.
+ */
+VMM_API int vmm_shutdown(struct vmm *vm);
 
 /*
  * vmm_poll_fd - a file descriptor that becomes readable when the guest

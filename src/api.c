@@ -62,6 +62,21 @@ VMM_API int vmm_start(struct vmm *v)
 	return vm_setup(&v->vm);
 }
 
+VMM_API int vmm_pause(struct vmm *v)
+{
+	return v ? vm_pause(&v->vm) : -EINVAL;
+}
+
+VMM_API int vmm_resume(struct vmm *v)
+{
+	return v ? vm_resume(&v->vm) : -EINVAL;
+}
+
+VMM_API int vmm_shutdown(struct vmm *v)
+{
+	return v ? vm_shutdown(&v->vm) : -EINVAL;
+}
+
 VMM_API int vmm_metrics(struct vmm *v, char *buf, size_t len)
 {
 	if (!v || !buf || v->vm.stage != VM_STAGE_RUNNING)

@@ -59,6 +59,7 @@
 #define PORT_PCI_CONFIG_DATA	0xcfc	/* 4 bytes */
 #define PORT_COM1		0x3f8
 #define IRQ_COM1		4
+#define IRQ_POWER_BUTTON	13	/* ACPI GED (power button), edge */
 #define PORT_I8042_DATA		0x60
 #define PORT_I8042_CMD		0x64
 #define PORT_EXIT		0xf4	/* guest exit-code device */

@@ -25,15 +25,10 @@
 /* Unhandled accesses logged per vCPU before going quiet. */
 #define VCPU_UNHANDLED_LOG_MAX	16
 
+/* Between runs: park while the VM is paused; true when it stops. */
 static bool vcpu_should_stop(struct vcpu *vcpu)
 {
-	struct vm *vm = vcpu->vm;
-	bool stop;
-
-	pthread_mutex_lock(&vm->lock);
-	stop = vm->stopping;
-	pthread_mutex_unlock(&vm->lock);
-	return stop;
+	return vm_vcpu_park(vcpu->vm);
 }
 
 static void vcpu_note_unhandled(struct vcpu *vcpu, const char *kind,
@@ -213,6 +208,7 @@ static void *vcpu_thread(void *arg)
 	if (err) {
 		vm_fail(vcpu->vm, err, "vcpu%u: signal set-up: %s", vcpu->id,
 			strerror(-err));
+		vm_vcpu_gone(vcpu->vm);
 		return NULL;
 	}
 	while (!vcpu_should_stop(vcpu)) {
@@ -229,6 +225,7 @@ static void *vcpu_thread(void *arg)
 		if (!vcpu_handle_exit(vcpu))
 			break;
 	}
+	vm_vcpu_gone(vcpu->vm);
 	return NULL;
 }
 

@@ -40,6 +40,13 @@ void vm_log(struct vm *vm, enum vmm_log_level level, const char *fmt, ...)
 	vm->cfg.log(vm->cfg.opaque, level, line);
 }
 
+/* Tell the embedder, outside our lock. */
+static void vm_notify_state(struct vm *vm, enum vmm_state st)
+{
+	if (vm->cfg.state_change)
+		vm->cfg.state_change(vm->cfg.opaque, st);
+}
+
 static char *dup_or_null(const char *s, bool *failed)
 {
 	char *d;
@@ -428,6 +435,7 @@ static int vm_setup_boot(struct vm *vm)
 		.pci = vm->cfg.transport == VMM_TRANSPORT_PCI,
 		.mmio_devs = vm->mmio_devs,
 		.nr_mmio_devs = vm->nr_mmio,
+		.ged_gsi = IRQ_POWER_BUTTON,
 	};
 	struct loader_config lc = {
 		.kernel_path = vm->kernel,
@@ -540,6 +548,7 @@ int vm_setup(struct vm *vm)
 		vm->stage = (enum vm_stage)s;
 	}
 	vm_mark(vm, VM_T_READY);
+	vm_notify_state(vm, VMM_STATE_RUNNING);
 	return 0;
 }
 
@@ -563,6 +572,8 @@ void vm_request_stop(struct vm *vm, enum vmm_exit_reason reason, int code)
 	pthread_mutex_unlock(&vm->lock);
 	if (first && write(vm->done_fd, &one, sizeof(one)) < 0)
 		vm_log(vm, VMM_LOG_WARN, "done eventfd: %s", strerror(errno));
+	if (first)
+		vm_notify_state(vm, VMM_STATE_STOPPED);
 }
 
 void vm_fail(struct vm *vm, int err, const char *fmt, ...)
@@ -578,6 +589,87 @@ void vm_fail(struct vm *vm, int err, const char *fmt, ...)
 	pthread_mutex_unlock(&vm->lock);
 	vm_log(vm, VMM_LOG_ERROR, "%s", vm->err.msg);
 	vm_request_stop(vm, VMM_EXIT_ERROR, err);
+}
+
+int vm_shutdown(struct vm *vm)
+{
+	bool ok;
+
+	pthread_mutex_lock(&vm->lock);
+	ok = !vm->stopping && vm->stage == VM_STAGE_RUNNING;
+	pthread_mutex_unlock(&vm->lock);
+	if (!ok)
+		return -EINVAL;
+	/* An edge on the GED's GSI: the guest runs _EVT, PWRB is "pressed". */
+	vm_irq_set(vm, IRQ_POWER_BUTTON, 1);
+	vm_irq_set(vm, IRQ_POWER_BUTTON, 0);
+	vm_log(vm, VMM_LOG_INFO, "pressed the ACPI power button");
+	return 0;
+}
+
+int vm_pause(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (vm->stopping || vm->stage != VM_STAGE_RUNNING) {
+		pthread_mutex_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	if (vm->paused) {
+		pthread_mutex_unlock(&vm->lock);
+		return 0;
+	}
+	vm->paused = true;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	/* Parked means out of KVM_RUN: the guest's state is still. */
+	while (vm->nr_parked < vm->nr_vcpus && !vm->stopping)
+		pthread_cond_wait(&vm->cond, &vm->lock);
+	pthread_mutex_unlock(&vm->lock);
+	vm_notify_state(vm, VMM_STATE_PAUSED);
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	bool was;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->stopping || vm->stage != VM_STAGE_RUNNING) {
+		pthread_mutex_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	was = vm->paused;
+	vm->paused = false;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+	if (was)
+		vm_notify_state(vm, VMM_STATE_RUNNING);
+	return 0;
+}
+
+bool vm_vcpu_park(struct vm *vm)
+{
+	bool stop;
+
+	pthread_mutex_lock(&vm->lock);
+	if (vm->paused && !vm->stopping) {
+		vm->nr_parked++;
+		pthread_cond_broadcast(&vm->cond);
+		while (vm->paused && !vm->stopping)
+			pthread_cond_wait(&vm->cond, &vm->lock);
+		vm->nr_parked--;
+	}
+	stop = vm->stopping;
+	pthread_mutex_unlock(&vm->lock);
+	return stop;
+}
+
+void vm_vcpu_gone(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->nr_parked++;
+	pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
 }
 
 void vm_wait(struct vm *vm, struct vmm_exit *ex)

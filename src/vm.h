@@ -136,6 +136,8 @@ struct vm {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool stopping;
+	bool paused;		/* vmm_pause(): vCPUs park until resumed */
+	unsigned int nr_parked;	/* vCPU threads parked, or ended */
 	bool joined;
 	struct vmm_exit exit;
 	int done_fd;		/* eventfd, readable once stopping */
@@ -149,6 +151,23 @@ int vm_setup(struct vm *vm);
 
 /* vm_wait - block until the VM stops and join the vCPU threads. */
 void vm_wait(struct vm *vm, struct vmm_exit *ex);
+
+/*
+ * vm_pause - park every vCPU thread outside KVM_RUN and return once all
+ * are parked; vm_resume lets them go. Devices keep running (interrupts
+ * they raise wait in the in-kernel irqchip). -EINVAL once stopping.
+ */
+int vm_pause(struct vm *vm);
+
+/* vm_shutdown - press the ACPI power button; -EINVAL if not running. */
+int vm_shutdown(struct vm *vm);
+int vm_resume(struct vm *vm);
+
+/* vm_vcpu_park - a vCPU thread between runs: wait while paused. */
+bool vm_vcpu_park(struct vm *vm);
+
+/* vm_vcpu_gone - a vCPU thread ended: it no longer has to park. */
+void vm_vcpu_gone(struct vm *vm);
 
 /* vm_now_ns - CLOCK_MONOTONIC in ns. */
 uint64_t vm_now_ns(void);

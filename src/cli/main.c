@@ -20,6 +20,7 @@
 
 #include "vmm.h"
 #include "citest.h"
+#include "ctlsrv.h"
 
 /* Exit statuses; the README documents each one. */
 enum {
@@ -46,6 +47,8 @@ struct cli {
 	double timeout;		/* --timeout seconds; 0: none */
 	bool timed_out;
 	bool timings;		/* --timings */
+	const char *api_socket;	/* --api-socket PATH */
+	struct ctlsrv ctl;
 	const char *console_log;
 	const char *junit;
 	struct timespec t0;	/* process start, for --timeout and --junit */
@@ -103,6 +106,9 @@ static void usage(FILE *f)
 "                        (iobase PORT, default 0xf4): a write of V ends vmm with\n"
 "                        status (V << 1) | 1\n"
 "      --timings         at exit, print boot-phase times and exit counts\n"
+"      --api-socket PATH serve the JSON control protocol on a 0600 Unix socket\n"
+"                        (status, pause, resume, shutdown, stop, metrics);\n"
+"                        the client is: vmm ctl PATH COMMAND\n"
 "  -v, --verbose         log VMM events to stderr\n"
 "  -h, --help            show this help\n"
 "  -V, --version         show the version\n"
@@ -441,6 +447,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "junit", required_argument, NULL, 'J' },
 		{ "isa-debug-exit", optional_argument, NULL, 'X' },
 		{ "timings", no_argument, NULL, 'B' },
+		{ "api-socket", required_argument, NULL, 'A' },
 		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -481,6 +488,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 'J': c->junit = optarg; break;
 		case 'X': err = parse_isa_debug_exit(c, optarg); break;
 		case 'B': c->timings = true; break;
+		case 'A': c->api_socket = optarg; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("vmm %s\n", vmm_version()); return 0;
@@ -630,11 +638,12 @@ static void handle_signal(struct cli *c, struct vmm *vm)
 static void event_loop(struct cli *c, struct vmm *vm)
 {
 	for (;;) {
-		struct pollfd p[3] = {
+		struct pollfd p[3 + 1 + CTLSRV_MAX_CLIENTS] = {
 			{ .fd = vmm_poll_fd(vm), .events = POLLIN },
 			{ .fd = c->sig_fd, .events = POLLIN },
 			{ .fd = -1, .events = POLLIN },
 		};
+		int nctl = ctlsrv_pollfds(&c->ctl, &p[3]);
 		/* Stop reading while the guest's receive buffer is full. */
 		bool want_input = c->stdin_open && !c->pending_len;
 		int ms = c->pending_len ? 10 : -1;
@@ -651,10 +660,11 @@ static void event_loop(struct cli *c, struct vmm *vm)
 		}
 		if (want_input)
 			p[2].fd = STDIN_FILENO;
-		if (poll(p, 3, ms) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)(3 + nctl), ms) < 0 && errno != EINTR)
 			return;
 		if (p[0].revents)
 			return;
+		ctlsrv_serve(&c->ctl, &p[3], nctl, vm);
 		if (p[1].revents)
 			handle_signal(c, vm);
 		if (p[2].revents)
@@ -815,6 +825,9 @@ int main(int argc, char **argv)
 	int ret, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+	if (argc >= 2 && !strcmp(argv[1], "ctl"))
+		return ctl_client_main(argc, argv);
+	c.ctl.fd = -1;
 	vmm_config_init(&c.cfg);
 	c.cfg.time_origin_ns = (uint64_t)c.t0.tv_sec * 1000000000ULL +
 			       (uint64_t)c.t0.tv_nsec;
@@ -824,6 +837,14 @@ int main(int argc, char **argv)
 		return ret;
 	if (console_log_open(&c))
 		return EXIT_VMM_ERROR;
+	if (c.api_socket) {
+		char why[256];
+
+		if (ctlsrv_open(&c.ctl, c.api_socket, why, sizeof(why))) {
+			fprintf(stderr, "vmm: %s\n", why);
+			return EXIT_VMM_ERROR;
+		}
+	}
 	c.cfg.console_out = on_console;
 	c.cfg.log = on_log;
 	c.cfg.log_level = c.verbose ? VMM_LOG_DEBUG : VMM_LOG_WARN;
@@ -847,6 +868,7 @@ int main(int argc, char **argv)
 				     vmm_error(vm));
 		vmm_destroy(vm);
 		citest_exit(&c.ci);
+		ctlsrv_close(&c.ctl);
 		return EXIT_VMM_ERROR;
 	}
 	c.vm = vm;
@@ -868,5 +890,6 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < MAX_MODULES; i++)
 		free(c.module_specs[i]);
 	citest_exit(&c.ci);
+	ctlsrv_close(&c.ctl);
 	return ret;
 }

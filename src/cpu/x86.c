@@ -6,7 +6,8 @@
  * the kernel, zero page and command line, flat __BOOT_CS (0x10) and
  * __BOOT_DS (0x18) segments, interrupts off and %rsi pointing at the
  * zero page. The PVH entry wants flat 32-bit protected mode with paging
- * off and %ebx pointing at hvm_start_info.
+ * off and %ebx pointing at hvm_start_info; Multiboot wants the same with
+ * %ebx pointing at multiboot_info and %eax = 0x2BADB002.
  */
 #include "cpu/cpu.h"
 
@@ -15,6 +16,7 @@
 #include <sys/ioctl.h>
 
 #include "layout.h"
+#include "loader/multiboot.h"
 
 #define CR0_PE		(1ULL << 0)
 #define CR0_ET		(1ULL << 4)
@@ -185,6 +187,8 @@ static int x86_setup_regs(int fd, const struct boot_entry *boot)
 		r.rsi = boot->boot_info;
 	else
 		r.rbx = boot->boot_info;
+	if (boot->mode == BOOT_MODE_MULTIBOOT)
+		r.rax = MULTIBOOT_BOOT_MAGIC;
 	if (ioctl(fd, KVM_SET_REGS, &r) < 0)
 		return -errno;
 	return 0;

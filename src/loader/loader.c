@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "layout.h"
+#include "loader/multiboot.h"
 
 #define PAGE_SIZE	4096ULL
 
@@ -137,9 +139,13 @@ int initrd_place(uint64_t size, uint64_t kernel_end, uint64_t addr_max,
 	return 0;
 }
 
-/* read() the whole initrd straight into guest memory: no bounce buffer. */
-static int initrd_read(int fd, uint8_t *dst, uint64_t size, const char *path,
-		       struct errbuf *err)
+/*
+ * read() a whole initrd or module straight into guest memory: no bounce
+ * buffer. "what" names the file in errors.
+ */
+static int file_read_guest(int fd, uint8_t *dst, uint64_t size,
+			   const char *what, const char *path,
+			   struct errbuf *err)
 {
 	uint64_t done = 0;
 
@@ -151,13 +157,13 @@ static int initrd_read(int fd, uint8_t *dst, uint64_t size, const char *path,
 		if (n < 0) {
 			int e = errno;
 
-			return errbuf_set(err, -e, "initrd %s: %s", path,
+			return errbuf_set(err, -e, "%s %s: %s", what, path,
 					  strerror(e));
 		}
 		if (n == 0)
 			return errbuf_set(err, -EIO,
-					  "initrd %s: file shrank while loading it",
-					  path);
+					  "%s %s: file shrank while loading it",
+					  what, path);
 		done += (uint64_t)n;
 	}
 	return 0;
@@ -194,7 +200,7 @@ static int initrd_load(const struct guest_mem *gm, const char *path,
 				 path, (unsigned long long)gpa,
 				 (unsigned long long)(gpa + size));
 	} else {
-		ret = initrd_read(fd, dst, size, path, err);
+		ret = file_read_guest(fd, dst, size, "initrd", path, err);
 		bp->initrd_gpa = gpa;
 		bp->initrd_size = size;
 	}
@@ -203,18 +209,19 @@ static int initrd_load(const struct guest_mem *gm, const char *path,
 }
 
 /*
- * The e820 map for gm->ram_size. Every RAM range we announce must be
+ * The e820 map for @ram_size. Every RAM range we announce must be
  * backed, or the guest would use memory that does not exist.
  */
-static int loader_e820(const struct guest_mem *gm, struct e820_entry *tab,
-		       unsigned int *nr, struct errbuf *err)
+static int loader_e820(const struct guest_mem *gm, uint64_t ram_size,
+		       struct e820_entry *tab, unsigned int *nr,
+		       struct errbuf *err)
 {
-	int n = e820_build(gm->ram_size, tab, E820_MAX_ENTRIES);
+	int n = e820_build(ram_size, tab, E820_MAX_ENTRIES);
 
 	if (n < 0)
 		return errbuf_set(err, n,
 				  "guest memory of %llu bytes is below the %llu MiB minimum",
-				  (unsigned long long)gm->ram_size,
+				  (unsigned long long)ram_size,
 				  LOADER_MIN_RAM / MiB);
 	for (int i = 0; i < n; i++) {
 		if (tab[i].type == E820_RAM &&
@@ -308,7 +315,7 @@ static int loader_linux(const struct guest_mem *gm,
 				  info.init_size);
 	ret = loader_fit_check(gm, kend, cfg->kernel_path, err);
 	if (!ret)
-		ret = loader_e820(gm, e820, &bp.nr_e820, err);
+		ret = loader_e820(gm, gm->ram_size, e820, &bp.nr_e820, err);
 	if (ret)
 		return ret;
 	if (guest_mem_write(gm, LAYOUT_HIMEM, k->data + info.kernel_offset,
@@ -346,7 +353,7 @@ static int loader_pvh(const struct guest_mem *gm,
 		return loader_prefix(err, ret, cfg->kernel_path);
 	ret = cmdline_check(cmdline, LAYOUT_CMDLINE_MAX - 1, err);
 	if (!ret)
-		ret = loader_e820(gm, e820, &bp.nr_e820, err);
+		ret = loader_e820(gm, gm->ram_size, e820, &bp.nr_e820, err);
 	if (ret)
 		return ret;
 	ret = elf_load(gm, k->data, k->len, err);
@@ -366,21 +373,182 @@ static int loader_pvh(const struct guest_mem *gm,
 	return 0;
 }
 
+/* Load one module page-aligned at or above @floor, below @top. */
+static int module_load(const struct guest_mem *gm, const struct vmm_module *m,
+		       uint64_t floor, uint64_t top, struct mb_module *out,
+		       struct errbuf *err)
+{
+	struct stat st;
+	uint64_t size, gpa;
+	uint8_t *dst;
+	int fd, ret = 0;
+
+	fd = file_open("module", m->path, &st, err);
+	if (fd < 0)
+		return fd;
+	size = (uint64_t)st.st_size;
+	if (multiboot_module_place(floor, size, top, &gpa))
+		ret = errbuf_set(err, -ENOSPC,
+				 "module %s: %llu bytes do not fit in guest memory above 0x%llx (RAM below 3 GiB ends at 0x%llx)",
+				 m->path, (unsigned long long)size,
+				 (unsigned long long)floor,
+				 (unsigned long long)top);
+	else if (!(dst = guest_mem_ptr(gm, gpa, size)))
+		ret = errbuf_set(err, -EFAULT,
+				 "module %s: [0x%llx, 0x%llx) is not in guest memory",
+				 m->path, (unsigned long long)gpa,
+				 (unsigned long long)(gpa + size));
+	else if (size)
+		ret = file_read_guest(fd, dst, size, "module", m->path, err);
+	close(fd);
+	if (ret)
+		return ret;
+	*out = (struct mb_module){
+		.start = (uint32_t)gpa, .end = (uint32_t)(gpa + size),
+		.path = m->path, .args = m->args,
+	};
+	return 0;
+}
+
+/* Every module, in order, each above the one before and the kernel. */
+static int multiboot_modules(const struct guest_mem *gm,
+			     const struct loader_config *cfg,
+			     uint64_t kernel_end, struct mb_module *mods,
+			     struct errbuf *err)
+{
+	uint64_t floor = kernel_end, top = guest_mem_low_end(gm);
+	int ret;
+
+	for (unsigned int i = 0; i < cfg->nr_modules; i++) {
+		if (!cfg->modules[i].path || !*cfg->modules[i].path)
+			return errbuf_set(err, -EINVAL, "module %u has no file",
+					  i + 1);
+		ret = module_load(gm, &cfg->modules[i], floor, top, &mods[i],
+				  err);
+		if (ret)
+			return ret;
+		floor = mods[i].end;
+	}
+	return 0;
+}
+
+/*
+ * The Multiboot command line is "KERNELPATH ARGS", as QEMU and GRUB
+ * pass it: kernels take the first word as their own name.
+ */
+static int loader_multiboot(const struct guest_mem *gm,
+			    const struct loader_config *cfg,
+			    const char *cmdline, const struct mapped_file *k,
+			    struct boot_entry *out, struct errbuf *err)
+{
+	struct e820_entry e820[E820_MAX_ENTRIES];
+	unsigned int nr_e820;
+	struct mb_module *mods = NULL;
+	struct mb_kernel mk;
+	int ret;
+
+	ret = multiboot_parse(k->data, k->len, &mk, err);
+	if (ret)
+		return loader_prefix(err, ret, cfg->kernel_path);
+	if (cfg->initrd_path)
+		return errbuf_set(err, -EINVAL,
+				  "kernel %s is a Multiboot kernel, which takes no --initrd: pass %s as --module",
+				  cfg->kernel_path, cfg->initrd_path);
+	ret = loader_e820(gm, cfg->ram_size ? cfg->ram_size : gm->ram_size,
+			  e820, &nr_e820, err);
+	if (!ret)
+		ret = multiboot_load_kernel(gm, k->data, k->len, &mk, err);
+	if (ret)
+		return loader_prefix(err, ret, cfg->kernel_path);
+	if (cfg->nr_modules) {
+		mods = calloc(cfg->nr_modules, sizeof(*mods));
+		if (!mods)
+			return errbuf_set(err, -ENOMEM,
+					  "out of memory for %u modules",
+					  cfg->nr_modules);
+	}
+	ret = multiboot_modules(gm, cfg, mk.load_end, mods, err);
+	if (!ret)
+		ret = multiboot_write_info(gm, cfg->kernel_path, cmdline, e820,
+					   nr_e820, mods, cfg->nr_modules, err);
+	free(mods);
+	if (ret)
+		return ret;
+	*out = (struct boot_entry){
+		.mode = BOOT_MODE_MULTIBOOT,
+		.entry = mk.entry,
+		.boot_info = MB_INFO_GPA,
+	};
+	return 0;
+}
+
 static bool loader_is_elf(const struct mapped_file *k)
 {
 	return k->len >= 4 && !memcmp(k->data, "\177ELF", 4);
 }
 
+/* The boot sector's 0xAA55: a bzImage, or a broken one to report. */
 static bool loader_is_bzimage(const struct mapped_file *k)
 {
 	return k->len >= 0x200 && k->data[0x1fe] == 0x55 &&
 	       k->data[0x1ff] == 0xaa;
 }
 
+/* 0xAA55 and "HdrS": surely a bzImage, whatever else the file holds. */
+static bool loader_is_bzimage_hdrs(const struct mapped_file *k)
+{
+	return loader_is_bzimage(k) && k->len >= 0x206 &&
+	       !memcmp(k->data + 0x202, "HdrS", 4);
+}
+
+/* Any magic will do: a bad checksum is then reported as such. */
+static bool loader_is_multiboot(const struct mapped_file *k)
+{
+	return multiboot_find_header(k->data, k->len, false) >= 0;
+}
+
+enum kernel_kind { KERNEL_BZIMAGE, KERNEL_PVH, KERNEL_MULTIBOOT, KERNEL_ELF_BAD,
+		   KERNEL_UNKNOWN };
+
+/*
+ * Detection order: a bzImage (boot flag and "HdrS"), an ELF with a PVH
+ * note, a Multiboot header in the first 8 KiB; then whatever the file
+ * looks most like, so that its parser names what is wrong with it.
+ * An ELF that fails elf_parse is only a PVH kernel gone wrong if it has
+ * no Multiboot header: @err then holds elf_parse's reason.
+ */
+static enum kernel_kind loader_detect(const struct mapped_file *k,
+				      struct errbuf *err)
+{
+	struct elf_info elf;
+
+	if (loader_is_bzimage_hdrs(k))
+		return KERNEL_BZIMAGE;
+	if (loader_is_elf(k)) {
+		if (!elf_parse(k->data, k->len, &elf, err))
+			return KERNEL_PVH;
+		return loader_is_multiboot(k) ? KERNEL_MULTIBOOT :
+						KERNEL_ELF_BAD;
+	}
+	if (loader_is_multiboot(k))
+		return KERNEL_MULTIBOOT;
+	if (loader_is_bzimage(k))
+		return KERNEL_BZIMAGE;
+	return KERNEL_UNKNOWN;
+}
+
+static int loader_unknown(const char *path, struct errbuf *err)
+{
+	return errbuf_set(err, -ENOEXEC,
+			  "kernel %s: not a bzImage or ELF kernel, and no Multiboot header in its first 8 KiB",
+			  path);
+}
+
 int loader_load(const struct guest_mem *gm, const struct loader_config *cfg,
 		struct boot_entry *out, struct errbuf *err)
 {
 	const char *cmdline = cfg->cmdline ? cfg->cmdline : "";
+	enum kernel_kind kind;
 	struct mapped_file k;
 	int ret;
 
@@ -391,14 +559,22 @@ int loader_load(const struct guest_mem *gm, const struct loader_config *cfg,
 			       LOADER_KERNEL_MAX, err);
 	if (ret)
 		return ret;
-	if (loader_is_elf(&k))
-		ret = loader_pvh(gm, cfg, cmdline, &k, out, err);
-	else if (loader_is_bzimage(&k))
+	kind = loader_detect(&k, err);
+	if (cfg->nr_modules && (kind == KERNEL_BZIMAGE || kind == KERNEL_PVH))
+		ret = errbuf_set(err, -EINVAL,
+				 "--module needs a Multiboot kernel: kernel %s is %s",
+				 cfg->kernel_path, kind == KERNEL_BZIMAGE ?
+				 "a bzImage" : "a PVH ELF");
+	else if (kind == KERNEL_BZIMAGE)
 		ret = loader_linux(gm, cfg, cmdline, &k, out, err);
+	else if (kind == KERNEL_PVH)
+		ret = loader_pvh(gm, cfg, cmdline, &k, out, err);
+	else if (kind == KERNEL_MULTIBOOT)
+		ret = loader_multiboot(gm, cfg, cmdline, &k, out, err);
+	else if (kind == KERNEL_ELF_BAD)
+		ret = loader_prefix(err, -ENOEXEC, cfg->kernel_path);
 	else
-		ret = errbuf_set(err, -ENOEXEC,
-				 "kernel %s: not a bzImage or ELF kernel",
-				 cfg->kernel_path);
+		ret = loader_unknown(cfg->kernel_path, err);
 	mapped_file_close(&k);
 	return ret;
 }
@@ -407,20 +583,30 @@ int loader_check(const char *kernel_path, struct errbuf *err)
 {
 	struct mapped_file k;
 	struct bzimage_info bz;
-	struct elf_info elf;
+	struct mb_kernel mb;
 	int ret;
 
 	ret = mapped_file_open(&k, "kernel", kernel_path, LOADER_KERNEL_MAX,
 			       err);
 	if (ret)
 		return ret;
-	if (loader_is_elf(&k))
-		ret = elf_parse(k.data, k.len, &elf, err);
-	else if (loader_is_bzimage(&k))
+	switch (loader_detect(&k, err)) {
+	case KERNEL_BZIMAGE:
 		ret = bzimage_parse(k.data, k.len, &bz, err);
-	else
-		ret = errbuf_set(err, -ENOEXEC,
-				 "not a bzImage or ELF kernel");
+		break;
+	case KERNEL_PVH:
+		ret = 0;
+		break;
+	case KERNEL_MULTIBOOT:
+		ret = multiboot_parse(k.data, k.len, &mb, err);
+		break;
+	case KERNEL_ELF_BAD:
+		ret = -ENOEXEC;
+		break;
+	default:
+		mapped_file_close(&k);
+		return loader_unknown(kernel_path, err);
+	}
 	if (ret)
 		ret = loader_prefix(err, ret, kernel_path);
 	mapped_file_close(&k);

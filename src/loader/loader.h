@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Kernel loading: put a Linux bzImage (64-bit boot protocol) or a PVH
- * ELF kernel, its initrd and command line into guest memory, and
+ * Kernel loading: put a Linux bzImage (64-bit boot protocol), a PVH
+ * ELF kernel or a Multiboot v1 kernel, its initrd or modules and its
+ * command line into guest memory, and
  * describe how the first vCPU must enter it.
  *
  * The kernel and initrd files are untrusted input: every offset read
@@ -31,7 +32,12 @@
 
 #define CMDLINE_DEFAULT		"console=ttyS0 panic=-1"
 
-enum boot_mode { BOOT_MODE_LINUX64, BOOT_MODE_PVH };
+/*
+ * How the boot vCPU enters the kernel. PVH and MULTIBOOT both start in
+ * flat 32-bit protected mode with paging off and EBX = boot_info;
+ * MULTIBOOT also has EAX = 0x2BADB002 (MULTIBOOT_BOOT_MAGIC).
+ */
+enum boot_mode { BOOT_MODE_LINUX64, BOOT_MODE_PVH, BOOT_MODE_MULTIBOOT };
 
 struct loader_config {
 	const char *kernel_path;
@@ -46,15 +52,18 @@ struct loader_config {
 
 struct boot_entry {
 	enum boot_mode mode;
-	uint64_t entry;		/* 64-bit RIP for LINUX64, 32-bit EIP for PVH */
-	uint64_t boot_info;	/* LINUX64: zero page gpa (RSI); PVH: hvm_start_info gpa (EBX) */
+	uint64_t entry;		/* 64-bit RIP for LINUX64, 32-bit EIP otherwise */
+	uint64_t boot_info;	/* LINUX64: zero page gpa (RSI); PVH: hvm_start_info
+				 * gpa (EBX); MULTIBOOT: multiboot_info gpa (EBX) */
 };
 
 /*
- * loader_load - detect the kernel format (bzImage or ELF with a PVH
- * note), load kernel, initrd and command line into @gm, write the zero
- * page or hvm_start_info with the e820 map built from gm->ram_size,
- * and fill @out. Returns 0 or -errno with one line in @err.
+ * loader_load - detect the kernel format (a bzImage, an ELF with a PVH
+ * note, or a Multiboot v1 kernel: see multiboot.h), load kernel, initrd
+ * or modules and command line into @gm, write the zero page,
+ * hvm_start_info or multiboot_info with the e820 map, and fill @out.
+ * Modules need a Multiboot kernel, which takes no initrd. Returns 0 or
+ * -errno with one line in @err.
  */
 int loader_load(const struct guest_mem *gm, const struct loader_config *cfg,
 		struct boot_entry *out, struct errbuf *err);

@@ -16,6 +16,7 @@
 #define ACT_ECHO	9	/* echo console input until 'q', then exit 0 */
 #define ACT_VIRTQ_HOSTILE 10	/* post a malformed chain to virtio-mmio dev 0 */
 #define ACT_EXIT3	11	/* outb 3 -> exit port (a test reporting failure 3) */
+#define ACT_TICK	12	/* print a '.' now and then, for ever (pause tests) */
 
 /* virtio-mmio v2 registers of the first device (--transport mmio). */
 #define VM_BASE		0xd0000000
@@ -47,6 +48,13 @@ _start:
 #elif GUEST_ACTION == ACT_EXIT3
 	mov	$3, %al
 	outb	%al, $0xf4
+#elif GUEST_ACTION == ACT_TICK
+1:	mov	$'.', %al
+	call	putc
+	mov	$2000000, %ecx		/* a pause between dots */
+2:	pause
+	loop	2b
+	jmp	1b
 #elif GUEST_ACTION == ACT_EXIT32
 	mov	$0x107, %eax
 	outl	%eax, $0xf4

@@ -488,6 +488,20 @@ static void test_dsdt(void **state)
 	assert_int_equal(memmem_count(t.dsdt, len, pvpanic_crs,
 				      sizeof(pvpanic_crs)), 1);
 	assert_int_equal(memmem_count(t.dsdt, len, "LNRO0005", 8), 0);
+	assert_int_equal(memmem_count(t.dsdt, len, "ACPI0013", 8), 0);
+	fake_ram_free(&f);
+
+	/* The power button: PWRB and GED0, whose interrupt is GSI 13. */
+	cfg.ged_gsi = 13;
+	build(&f, &cfg, &t);
+	len = rd32(t.dsdt + 4);
+	walk_dsdt(t.dsdt, &w);
+	assert_int_equal(w.devices, 4);
+	assert_int_equal(memmem_count(t.dsdt, len, "\x0d" "ACPI0013", 10), 1);
+	assert_int_equal(memmem_count(t.dsdt, len, "\x0c\x41\xd0\x0c\x0c", 5), 1);
+	assert_int_equal(memmem_count(t.dsdt, len,
+		"\x89\x06\x00\x03\x01\x0d\x00\x00\x00", 9), 1);
+	cfg.ged_gsi = 0;
 	fake_ram_free(&f);
 
 	cfg.mmio_devs = devs;
@@ -885,6 +899,13 @@ static void iasl_roundtrip(const struct acpi_config *cfg)
 	assert_true(file_has(dir, "dsdt.dsl", "Name (\\_S5, Package (0x04)"));
 	assert_true(file_has(dir, "dsdt.dsl", "\"QEMU0001\""));
 	assert_true(file_has(dir, "dsdt.dsl", "IRQNoFlags ()"));
+	if (cfg->ged_gsi) {
+		assert_true(file_has(dir, "dsdt.dsl", "Device (GED0)"));
+		assert_true(file_has(dir, "dsdt.dsl", "\"ACPI0013\""));
+		assert_true(file_has(dir, "dsdt.dsl", "EisaId (\"PNP0C0C\")"));
+		assert_true(file_has(dir, "dsdt.dsl", "Method (_EVT, 1, Serialized)"));
+		assert_true(file_has(dir, "dsdt.dsl", "Notify (\\_SB.PWRB, 0x80)"));
+	}
 	if (cfg->nr_mmio_devs) {
 		assert_true(file_has(dir, "dsdt.dsl", "\"LNRO0005\""));
 		assert_true(file_has(dir, "dsdt.dsl", "Memory32Fixed (ReadWrite,"));
@@ -910,6 +931,8 @@ static void test_iasl(void **state)
 
 	if (system("command -v iasl >/dev/null 2>&1") != 0)
 		skip();		/* acpica-tools not installed */
+	iasl_roundtrip(&cfg);
+	cfg.ged_gsi = 13;
 	iasl_roundtrip(&cfg);
 	cfg.pci = true;
 	iasl_roundtrip(&cfg);

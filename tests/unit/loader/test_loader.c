@@ -298,7 +298,7 @@ static void test_kernel_file_errors(void **state)
 	f->cfg.kernel_path = p;
 	assert_int_equal(loader_load(&f->m.gm, &f->cfg, &f->out, &f->err),
 			 -ENOEXEC);
-	snprintf(msg, sizeof(msg), "kernel %s: not a bzImage or ELF kernel", p);
+	snprintf(msg, sizeof(msg), "kernel %s: not a bzImage or ELF kernel, and no Multiboot header in its first 8 KiB", p);
 	assert_string_equal(f->err.msg, msg);
 	fx_unlink(p);
 	p = fx_file("", 0);
