@@ -148,6 +148,8 @@ static int vm_check_config(struct vm *vm)
 		err = loader_check(vm->kernel, &vm->err);
 	if (!err && vm->initrd)
 		err = vm_check_file(vm, "initrd", vm->initrd);
+	for (unsigned int i = 0; !err && i < vm->nr_modules; i++)
+		err = vm_check_file(vm, "module", vm->modules[i].path);
 	if (err)
 		return err;
 	if (vm->cfg.mem_size < LOADER_MIN_RAM)

@@ -83,6 +83,8 @@ check net-bad-option 2 "unknown option 'vhost=on'" --kernel "$k" --net tap=t0,vh
 check net-same-tap 2 "tap t0 is already used" --kernel "$k" --net tap=t0 --net tap=t0
 check isa-debug-exit-big 2 "want an I/O port like 0xf4" --kernel "$k" --isa-debug-exit=0x10000
 check isa-debug-exit-text 2 "want an I/O port like 0xf4" --kernel "$k" --isa-debug-exit=com1
+check module-missing 1 "module $W/nope: No such file or directory" --kernel "$k" --module "$W/nope,args"
+check module-no-file 2 "--module ,x: no file" --kernel "$k" --module ,x
 check vsock-no-cid 2 "expected cid=N" --kernel "$k" --vsock 3
 check vsock-cid-2 2 "CID must be 3 to 4294967294" --kernel "$k" --vsock cid=2
 check vsock-cid-big 2 "CID must be 3 to 4294967294" --kernel "$k" --vsock cid=4294967295
