@@ -31,6 +31,7 @@
 #include "irq.h"
 #include "pci/pci.h"
 #include "virtio/blk.h"
+#include "virtio/net.h"
 #include "vm_virtio.h"
 
 #define VM_MAX_VCPUS		254	/* xAPIC ids without interrupt remapping */
@@ -113,6 +114,7 @@ struct vm {
 	bool pci_ok;
 	struct virtio_platform plat;
 	struct blk_io blk_io;
+	struct net_io net_io;
 	struct vm_vdev vdevs[VM_MAX_VDEVS];
 	unsigned int nr_vdevs;
 	struct acpi_mmio_dev mmio_devs[VM_MAX_MMIO];

@@ -18,6 +18,9 @@
 #include "pci/pci.h"
 #include "virtio/blk.h"
 #include "virtio/console.h"
+#include "virtio/net.h"
+#include "virtio/tap.h"
+#include "virtio/vsock.h"
 #include "virtio/rng.h"
 #include "vm.h"
 
@@ -210,6 +213,127 @@ static int vm_add_disks(struct vm *vm)
 	return 0;
 }
 
+/*
+ * A MAC for a NIC given none: locally administered (52:54:00, as QEMU),
+ * and stable from run to run for the same tap name and NIC index, so a
+ * guest's DHCP lease and interface naming do not change.
+ */
+static void vm_net_default_mac(const char *tap, unsigned int i, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (const char *p = tap ? tap : ""; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	h = (h ^ i) * 16777619u;
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+static int vm_add_net(struct vm *vm, unsigned int i)
+{
+	const struct vmm_net *n = &vm->nets[i];
+	unsigned int queues = n->queues ? n->queues : 1;
+	struct net_config nc = {
+		.queue_pairs = queues,
+		.io = &vm->net_io,
+		.set_offload = tap_set_offload,
+	};
+	static const uint8_t zero[6];
+	struct vm_vdev *v = vm_vdev_new(vm, "virtio-net", i);
+	bool created = false;
+	int err;
+
+	if (!v)
+		return errbuf_set(&vm->err, -ENOSPC, "too many devices");
+	v->kind = VDEV_NET;
+	if (queues > VM_NET_MAX_QUEUES)
+		return errbuf_set(&vm->err, -EINVAL,
+				  "virtio-net%u: at most %d queue pairs", i,
+				  VM_NET_MAX_QUEUES);
+	struct errbuf tap_err;
+
+	err = tap_open(n->tap, queues, v->tap_fds, v->ifname,
+		       &nc.tap_offloads, &created, &tap_err);
+	v->nr_tap_fds = queues;
+	if (err) {
+		/*
+		 * No tap (missing and not ours to make, busy, ...): the
+		 * guest still gets its NIC, with the link down, and the VM
+		 * runs; the line says why.
+		 */
+		vm_log(vm, VMM_LOG_WARN, "virtio-net%u: %s; the NIC's link is down",
+		       i, tap_err.msg);
+		created = false;
+	} else if (created)
+		vm_log(vm, VMM_LOG_WARN,
+		       "virtio-net%u: no tap given, created tap %s (it goes away when the VM ends)",
+		       i, v->ifname);
+	if (memcmp(n->mac, zero, 6))
+		memcpy(nc.mac, n->mac, 6);
+	else
+		vm_net_default_mac(n->tap ? n->tap : "", i, nc.mac);
+	nc.tap_fds = v->tap_fds;
+	err = virtio_net_create(&v->dev, &nc, &vm->err);
+	if (err)
+		return err;
+	v->created = true;
+	return vm_vdev_attach(vm, v);
+}
+
+static int vm_add_nets(struct vm *vm)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < vm->nr_nets && !err; i++)
+		err = vm_add_net(vm, i);
+	return err;
+}
+
+static int vm_vsock_watch(void *wctx, int fd,
+			  void (*fn)(void *ctx, unsigned int arg), void *ctx,
+			  unsigned int arg)
+{
+	struct vm *vm = wctx;
+
+	if (!vm->evloop_ok)
+		return -ESHUTDOWN;
+	return evloop_watch(&vm->evloop, fd, fn, ctx, arg);
+}
+
+static void vm_vsock_unwatch(void *wctx, int fd)
+{
+	struct vm *vm = wctx;
+
+	/* After teardown stopped the loop there is nothing to cancel. */
+	if (vm->evloop_ok)
+		evloop_unwatch(&vm->evloop, fd);
+}
+
+static int vm_add_vsock(struct vm *vm)
+{
+	struct vsock_config vc = {
+		.guest_cid = vm->cfg.vsock_cid,
+		.watch = vm_vsock_watch,
+		.unwatch = vm_vsock_unwatch,
+		.wctx = vm,
+	};
+	struct vm_vdev *v = vm_vdev_new(vm, "virtio-vsock", 0);
+	int err;
+
+	if (!v)
+		return errbuf_set(&vm->err, -ENOSPC, "too many devices");
+	v->kind = VDEV_VSOCK;
+	err = virtio_vsock_create(&v->dev, &vc, &vm->err);
+	if (err)
+		return err;
+	v->created = true;
+	return vm_vdev_attach(vm, v);
+}
+
 static int vm_add_rng(struct vm *vm)
 {
 	struct vm_vdev *v = vm_vdev_new(vm, "virtio-rng", 0);
@@ -293,6 +417,7 @@ int vm_virtio_setup(struct vm *vm)
 		return errbuf_set(&vm->err, err, "io_uring event loop: %s",
 				  strerror(-err));
 	blk_io_evloop(&vm->blk_io, &vm->evloop);
+	net_io_evloop(&vm->net_io, &vm->evloop);
 	if (vm->cfg.transport == VMM_TRANSPORT_PCI) {
 		err = pci_bus_init(&vm->pci, &vm->pio, &vm->mmio);
 		if (err)
@@ -303,6 +428,10 @@ int vm_virtio_setup(struct vm *vm)
 		/* One window for all virtio-mmio slots keeps the bus simple. */
 	}
 	err = vm_add_disks(vm);
+	if (!err)
+		err = vm_add_nets(vm);
+	if (!err && vm->cfg.vsock_cid)
+		err = vm_add_vsock(vm);
 	if (!err && !vm->cfg.no_rng)
 		err = vm_add_rng(vm);
 	if (!err && vm->cfg.console == VMM_CONSOLE_VIRTIO)
@@ -318,6 +447,29 @@ int vm_virtio_start(struct vm *vm)
 		return errbuf_set(&vm->err, err, "event loop thread: %s",
 				  strerror(-err));
 	return 0;
+}
+
+/* The device half of @v, by kind; the event loop is stopped. */
+static void vm_vdev_destroy(struct vm_vdev *v)
+{
+	switch (v->kind) {
+	case VDEV_BLK:
+		virtio_blk_destroy(&v->dev);
+		break;
+	case VDEV_RNG:
+		virtio_rng_destroy(&v->dev);
+		break;
+	case VDEV_CONSOLE:
+		virtio_console_destroy(&v->dev);
+		break;
+	case VDEV_NET:
+		virtio_net_destroy(&v->dev);
+		break;
+	case VDEV_VSOCK:
+		virtio_vsock_destroy(&v->dev);
+		break;
+	}
+	v->created = false;
 }
 
 void vm_virtio_teardown(struct vm *vm)
@@ -344,14 +496,11 @@ void vm_virtio_teardown(struct vm *vm)
 	for (unsigned int i = vm->nr_vdevs; i-- > 0;) {
 		struct vm_vdev *v = &vm->vdevs[i];
 
-		if (v->created) {
-			if (v->kind == VDEV_BLK)
-				virtio_blk_destroy(&v->dev);
-			else if (v->kind == VDEV_RNG)
-				virtio_rng_destroy(&v->dev);
-			else
-				virtio_console_destroy(&v->dev);
-		}
+		if (v->created)
+			vm_vdev_destroy(v);
+		if (v->nr_tap_fds)
+			tap_close(v->tap_fds, v->nr_tap_fds);
+		v->nr_tap_fds = 0;
 		pthread_mutex_destroy(&v->dev.lock);
 	}
 	vm->nr_vdevs = 0;

@@ -16,7 +16,9 @@
 
 struct vm;
 
-enum vdev_kind { VDEV_BLK, VDEV_RNG, VDEV_CONSOLE };
+enum vdev_kind { VDEV_BLK, VDEV_RNG, VDEV_CONSOLE, VDEV_NET, VDEV_VSOCK };
+
+#define VM_NET_MAX_QUEUES	16	/* queue pairs (tap fds) per NIC */
 
 /* One virtio device and the transport that carries it. */
 struct vm_vdev {
@@ -25,6 +27,10 @@ struct vm_vdev {
 	bool created;		/* the device half exists */
 	bool attached;		/* the transport half exists */
 	char name[32];
+	/* VDEV_NET: the tap, owned here (the device only borrows the fds). */
+	int tap_fds[VM_NET_MAX_QUEUES];
+	unsigned int nr_tap_fds;
+	char ifname[16];
 	union {
 		struct virtio_pci pci;
 		struct virtio_mmio mmio;
