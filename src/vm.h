@@ -113,8 +113,7 @@ struct vm {
 	struct pci_bus pci;
 	bool pci_ok;
 	struct virtio_platform plat;
-	struct blk_io blk_io;
-	struct net_io net_io;
+	struct dev_io dev_io;		/* the loop, for blk and net */
 	struct vm_vdev vdevs[VM_MAX_VDEVS];
 	unsigned int nr_vdevs;
 	struct acpi_mmio_dev mmio_devs[VM_MAX_MMIO];

@@ -194,7 +194,7 @@ static int vm_add_disks(struct vm *vm)
 			.direct = vm->disks[i].direct,
 			.id = vm->disks[i].id,
 			.num_queues = vm->nr_vcpus,
-			.io = &vm->blk_io,
+			.io = &vm->dev_io,
 		};
 		struct vm_vdev *v = vm_vdev_new(vm, "virtio-blk", i);
 		int err;
@@ -239,7 +239,7 @@ static int vm_add_net(struct vm *vm, unsigned int i)
 	unsigned int queues = n->queues ? n->queues : 1;
 	struct net_config nc = {
 		.queue_pairs = queues,
-		.io = &vm->net_io,
+		.io = &vm->dev_io,
 		.set_offload = tap_set_offload,
 	};
 	static const uint8_t zero[6];
@@ -416,8 +416,7 @@ int vm_virtio_setup(struct vm *vm)
 	if (err)
 		return errbuf_set(&vm->err, err, "io_uring event loop: %s",
 				  strerror(-err));
-	blk_io_evloop(&vm->blk_io, &vm->evloop);
-	net_io_evloop(&vm->net_io, &vm->evloop);
+	dev_io_evloop(&vm->dev_io, &vm->evloop);
 	if (vm->cfg.transport == VMM_TRANSPORT_PCI) {
 		err = pci_bus_init(&vm->pci, &vm->pio, &vm->mmio);
 		if (err)

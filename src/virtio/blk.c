@@ -69,7 +69,7 @@ struct blk_dev {
 	uint64_t capacity;		/* 512-byte sectors */
 	uint32_t blk_size;
 	uint8_t id[VIRTIO_BLK_ID_BYTES];	/* NUL-padded serial */
-	struct blk_io io;
+	struct dev_io io;
 	unsigned int nr_queues;
 	uint16_t queue_size;
 	/*
@@ -387,7 +387,7 @@ static void blk_finish(struct blk_dev *b, struct blk_slot *s, uint8_t status)
 /* Queue the slot's current stage; 0 or -errno (then no callback). */
 static int blk_submit(struct blk_dev *b, struct blk_slot *s)
 {
-	const struct blk_io *io = &b->io;
+	const struct dev_io *io = &b->io;
 	const struct blk_req *r = &s->req;
 	uint64_t off = r->sector << BLK_SECTOR_SHIFT;
 	uint64_t left;
@@ -696,40 +696,6 @@ static const struct virtio_dev_ops blk_ops = {
 
 /* Creation ---------------------------------------------------------------- */
 
-static int blk_ev_readv(void *ctx, int fd, const struct iovec *iov,
-			unsigned int nr, uint64_t off, struct ev_req *req)
-{
-	return evloop_readv(ctx, fd, iov, nr, off, req);
-}
-
-static int blk_ev_writev(void *ctx, int fd, const struct iovec *iov,
-			 unsigned int nr, uint64_t off, struct ev_req *req)
-{
-	return evloop_writev(ctx, fd, iov, nr, off, req);
-}
-
-static int blk_ev_fdatasync(void *ctx, int fd, struct ev_req *req)
-{
-	return evloop_fdatasync(ctx, fd, req);
-}
-
-static int blk_ev_fallocate(void *ctx, int fd, int mode, uint64_t off,
-			    uint64_t len, struct ev_req *req)
-{
-	return evloop_fallocate(ctx, fd, mode, off, len, req);
-}
-
-void blk_io_evloop(struct blk_io *io, struct evloop *l)
-{
-	*io = (struct blk_io){
-		.ctx = l,
-		.readv = blk_ev_readv,
-		.writev = blk_ev_writev,
-		.fdatasync = blk_ev_fdatasync,
-		.fallocate = blk_ev_fallocate,
-	};
-}
-
 /* Size in bytes and logical block size of the open disk. */
 static int blk_probe(struct blk_dev *b, const char *path, bool direct,
 		     struct errbuf *err)
@@ -852,7 +818,7 @@ static uint64_t blk_features(const struct blk_dev *b)
 
 static int blk_check_config(const struct blk_config *cfg, struct errbuf *err)
 {
-	const struct blk_io *io = cfg->io;
+	const struct dev_io *io = cfg->io;
 	uint16_t qs = cfg->queue_size;
 
 	if (!cfg->path)

@@ -3,7 +3,7 @@
  * virtio-blk: a disk image (regular file or block device) behind one or
  * more request queues. Requests are parsed completely by blk_parse(), a
  * pure function, before any I/O; the I/O itself goes to the event loop
- * through a small table of hooks (struct blk_io) so tests can run the
+ * through a small table of hooks (struct dev_io) so tests can run the
  * device against a fake loop.
  */
 #ifndef VMM_VIRTIO_BLK_H
@@ -15,6 +15,7 @@
 #include <linux/virtio_blk.h>
 
 #include "evloop.h"
+#include "virtio/dev_io.h"
 #include "util.h"
 #include "virtio/virtio.h"
 #include "virtio/virtq.h"
@@ -27,29 +28,6 @@
 #define BLK_MAX_DISCARD_SECTORS	(1U << 22)	/* 2 GiB */
 #define BLK_DEFAULT_QUEUE_SIZE	256
 
-/*
- * struct blk_io - how the device submits I/O: the event loop's calls
- * with @ctx first. Each returns 0 once queued (then @req->done runs
- * exactly once, later, on the loop thread and never from inside the
- * submitting call) or -errno (then it never runs).
- */
-struct blk_io {
-	void *ctx;
-	int (*readv)(void *ctx, int fd, const struct iovec *iov,
-		     unsigned int nr, uint64_t off, struct ev_req *req);
-	int (*writev)(void *ctx, int fd, const struct iovec *iov,
-		      unsigned int nr, uint64_t off, struct ev_req *req);
-	int (*fdatasync)(void *ctx, int fd, struct ev_req *req);
-	int (*fallocate)(void *ctx, int fd, int mode, uint64_t off,
-			 uint64_t len, struct ev_req *req);
-};
-
-/*
- * blk_io_evloop - fill @io with the real event loop @l (evloop_readv and
- * friends).
- */
-void blk_io_evloop(struct blk_io *io, struct evloop *l);
-
 struct blk_config {
 	const char *path;
 	bool read_only;		/* open O_RDONLY, offer VIRTIO_BLK_F_RO */
@@ -57,7 +35,7 @@ struct blk_config {
 	const char *id;		/* serial for GET_ID, <= 20 bytes; may be NULL */
 	unsigned int num_queues; /* 0 = 1; at most VIRTIO_MAX_QUEUES */
 	uint16_t queue_size;	/* power of two; 0 = BLK_DEFAULT_QUEUE_SIZE */
-	const struct blk_io *io; /* copied */
+	const struct dev_io *io; /* copied */
 };
 
 /*

@@ -54,7 +54,7 @@ struct net_pair {
 
 struct net_dev {
 	struct virtio_dev *d;
-	struct net_io io;
+	struct dev_io io;
 	int (*set_offload)(int fd, unsigned int tun_flags);
 	unsigned int nr_pairs;
 	uint8_t mac[6];
@@ -499,24 +499,6 @@ static const struct virtio_dev_ops net_ops = {
 	.queue_notify = net_queue_notify,
 	.reset = net_reset,
 };
-
-static int net_ev_readv(void *ctx, int fd, const struct iovec *iov,
-			unsigned int nr, uint64_t off, struct ev_req *req)
-{
-	return evloop_readv(ctx, fd, iov, nr, off, req);
-}
-
-static int net_ev_writev(void *ctx, int fd, const struct iovec *iov,
-			 unsigned int nr, uint64_t off, struct ev_req *req)
-{
-	return evloop_writev(ctx, fd, iov, nr, off, req);
-}
-
-void net_io_evloop(struct net_io *io, struct evloop *l)
-{
-	*io = (struct net_io){ .ctx = l, .readv = net_ev_readv,
-			       .writev = net_ev_writev };
-}
 
 static uint64_t net_features(const struct net_config *cfg)
 {

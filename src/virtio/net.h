@@ -22,6 +22,7 @@
 #include <sys/uio.h>
 
 #include "evloop.h"
+#include "virtio/dev_io.h"
 #include "util.h"
 #include "virtio/virtio.h"
 
@@ -33,24 +34,12 @@
 #define NET_TX_SEGS		64	/* segments of one tx chain */
 #define NET_RX_STASH		64	/* chains held for one rx frame */
 
-/* How the device submits tap I/O (the event loop, or a test's fake). */
-struct net_io {
-	void *ctx;
-	int (*readv)(void *ctx, int fd, const struct iovec *iov,
-		     unsigned int nr, uint64_t off, struct ev_req *req);
-	int (*writev)(void *ctx, int fd, const struct iovec *iov,
-		      unsigned int nr, uint64_t off, struct ev_req *req);
-};
-
-/* net_io_evloop - fill @io with the real event loop @l. */
-void net_io_evloop(struct net_io *io, struct evloop *l);
-
 struct net_config {
 	const int *tap_fds;	/* one per pair; -1: no backend (link down) */
 	unsigned int queue_pairs;	/* 1..NET_MAX_PAIRS */
 	uint8_t mac[6];
 	unsigned int tap_offloads;	/* TUN_F_* the tap accepts */
-	const struct net_io *io;	/* copied */
+	const struct dev_io *io;	/* copied */
 	/* TUNSETOFFLOAD; NULL: nothing to set (tests) */
 	int (*set_offload)(int fd, unsigned int tun_flags);
 };

@@ -56,10 +56,10 @@ static int fake_fallocate(void *ctx, int fd, int mode, uint64_t off,
 	return fake_queue(ctx, &s);
 }
 
-void fake_evloop_init(struct fake_evloop *f, struct blk_io *io)
+void fake_evloop_init(struct fake_evloop *f, struct dev_io *io)
 {
 	memset(f, 0, sizeof(*f));
-	*io = (struct blk_io){
+	*io = (struct dev_io){
 		.ctx = f,
 		.readv = fake_readv,
 		.writev = fake_writev,

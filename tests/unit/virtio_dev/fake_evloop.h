@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A fake event loop for device tests: struct blk_io hooks that record
+ * A fake event loop for device tests: struct dev_io hooks that record
  * each submission and run it later, when the test calls
  * fake_evloop_run(), with the real syscall (preadv, pwritev, fdatasync,
  * fallocate) - so, like the real loop, a callback never runs from
@@ -42,7 +42,7 @@ struct fake_evloop {
 };
 
 /* fake_evloop_init - reset @f and point @io's hooks at it. */
-void fake_evloop_init(struct fake_evloop *f, struct blk_io *io);
+void fake_evloop_init(struct fake_evloop *f, struct dev_io *io);
 
 /*
  * fake_evloop_run - perform pending submissions in order and call their

@@ -573,7 +573,7 @@ static void test_create_capacity(void **state)
 {
 	struct tmpdisk t;
 	struct fake_evloop *fe = calloc(1, sizeof(*fe));
-	struct blk_io io;
+	struct dev_io io;
 	struct virtio_dev d;
 	struct errbuf err = { "" };
 	struct blk_config cfg = { .num_queues = 1, .queue_size = 128,
@@ -647,7 +647,7 @@ static void expect_create_fails(struct blk_config *cfg, int errno_ret,
 static void test_create_rejects(void **state)
 {
 	struct tmpdisk t;
-	struct blk_io io;
+	struct dev_io io;
 	struct fake_evloop *fe = calloc(1, sizeof(*fe));
 	struct blk_config cfg = { .io = &io };
 	char msg[256];
@@ -712,7 +712,7 @@ static void test_create_rejects(void **state)
 struct bfix {
 	struct devfix f;
 	struct fake_evloop fe;
-	struct blk_io io;
+	struct dev_io io;
 	struct tmpdisk t;
 	uint16_t nr_used;	/* used entries checked so far */
 	bool indirect;		/* post requests as indirect tables */

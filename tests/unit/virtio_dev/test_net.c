@@ -111,7 +111,7 @@ static unsigned int run_ops(struct netfix *t)
 static int setup_with(void **state, bool mrg)
 {
 	struct netfix *t = calloc(1, sizeof(*t));
-	struct net_io io = { .readv = fake_readv, .writev = fake_writev };
+	struct dev_io io = { .readv = fake_readv, .writev = fake_writev };
 	struct net_config cfg = {
 		.queue_pairs = 1,
 		.mac = { 0x52, 0x54, 0, 1, 2, 3 },
