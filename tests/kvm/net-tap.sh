@@ -49,8 +49,7 @@ vmm-xfer listen 5005 >/dev/null
 ping -c 2 -w 5 10.0.3.1 >/dev/null 2>&1 || echo "VMM-ETH1-GONE"
 ping -c 2 -w 60 10.0.2.1 >/dev/null && echo "VMM-PING-AGAIN eth0"
 EOS
-(cd "$ov" && find . | cpio -o -H newc 2>/dev/null) >"$WORK/overlay.cpio" || fail "cpio"
-cat "$INITRD" "$WORK/overlay.cpio" >"$WORK/initrd.img"
+initrd_plus "$ov" "$WORK/initrd.img"
 
 # The guest runs in the background while this side plays the host.
 echo "run: $VMM --cpus 2 --net tap=$t0,mac=52:54:00:12:34:56,queues=2 --net tap=$t1 ..."

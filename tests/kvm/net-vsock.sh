@@ -23,8 +23,7 @@ wait $!
 echo "VMM-VSOCK-LISTENER-EXIT $?"
 echo "VMM-VSOCK-G2H $(echo from-guest-$$ | vsock-echo connect 2 1235)"
 EOS
-(cd "$ov" && find . | cpio -o -H newc 2>/dev/null) >"$WORK/overlay.cpio" || fail "cpio"
-cat "$INITRD" "$WORK/overlay.cpio" >"$WORK/initrd.img"
+initrd_plus "$ov" "$WORK/initrd.img"
 
 echo "run: $VMM --vsock cid=$cid ..."
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/initrd.img" \

@@ -66,6 +66,16 @@ run_vmm() {
   echo "vmm exited with status $status after $(( $(date +%s) - t0 )) s"
 }
 
+# initrd_plus DIR OUT: the guest kit's initramfs with DIR's files added, as a second archive.
+# Linux reads concatenated archives, but each must start on a 4-byte boundary (it skips zero
+# padding between them): pad the kit first, or the second one is "invalid magic" depending on
+# the kit's size.
+initrd_plus() {
+  _n=$(wc -c <"$INITRD")
+  { cat "$INITRD"; head -c $(( (4 - _n % 4) % 4 )) /dev/zero
+    (cd "$1" && find . | cpio -o -H newc 2>/dev/null); } >"$2" || fail "making $2"
+}
+
 # expect_status N: the status of the last run_vmm
 expect_status() {
   if [ "$status" = "$1" ]; then ok "vmm exit status is $1 ($2)"; return; fi
