@@ -4,7 +4,8 @@
 # given on the command line, eth1 with one queue and a generated MAC), sets them up and pings
 # the host; the host pings the guest; 100 MB go each way over eth0 and 1 MB each way over eth1,
 # with matching checksums on both ends (vmm-xfer). Then the host deletes eth1's tap while the
-# VM runs: vmm logs it and carries on, eth0 still works, and the guest powers off cleanly.
+# VM runs: vmm logs it and carries on, eth0 still works, and the guest powers off cleanly. A
+# third NIC asks for "lo", which is no tap: one warning, and that NIC is link-down.
 # shellcheck source-path=SCRIPTDIR source=lib/boot.sh
 . "$(dirname "$0")/lib/boot.sh"
 
@@ -37,6 +38,9 @@ for n in eth0 eth1; do
   echo "VMM-MAC $n $(cat /sys/class/net/$n/address)"
   echo "VMM-QUEUES $n $(ls -d /sys/class/net/$n/queues/rx-* | wc -l)"
 done
+ip link set eth2 up
+sleep 1
+echo "VMM-CARRIER eth2 $(cat /sys/class/net/eth2/carrier)"
 ping -c 2 -w 60 10.0.2.1 >/dev/null && echo "VMM-PING-OK eth0"
 ping -c 2 -w 60 10.0.3.1 >/dev/null && echo "VMM-PING-OK eth1"
 echo VMM-NET-UP
@@ -52,9 +56,10 @@ EOS
 initrd_plus "$ov" "$WORK/initrd.img"
 
 # The guest runs in the background while this side plays the host.
-echo "run: $VMM --cpus 2 --net tap=$t0,mac=52:54:00:12:34:56,queues=2 --net tap=$t1 ..."
+# A third NIC on "lo", which is no tap: vmm says so and the guest sees that NIC link-down.
+echo "run: $VMM --cpus 2 --net tap=$t0,mac=52:54:00:12:34:56,queues=2 --net tap=$t1 --net tap=lo ..."
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/initrd.img" \
-  --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" \
+  --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" --net tap=lo \
   --cmdline "$(run_cmdline 'sh /net-test.sh')" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
 vpid=$!
 refresh() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
@@ -94,6 +99,9 @@ expect_console '^VMM-MAC eth0 52:54:00:12:34:56$' "the MAC from the command line
 expect_console '^VMM-MAC eth1 52:54:00:' "a generated 52:54:00 MAC on eth1"
 expect_console '^VMM-QUEUES eth0 2$' "2 rx queues on eth0"
 expect_console '^VMM-QUEUES eth1 1$' "1 rx queue on eth1"
+expect_console '^VMM-CARRIER eth2 0$' "eth2, whose tap could not be opened, link-down"
+grep -q '^vmm: virtio-net2: tap lo: .*link is down' "$VMMERR" && ok "vmm said why: $(grep -m1 'virtio-net2' "$VMMERR")" \
+  || fail "no line about eth2's tap"
 expect_console '^VMM-PING-OK eth0$' "guest pings the host on eth0"
 expect_console '^VMM-PING-OK eth1$' "guest pings the host on eth1"
 # sum KIND FILE [N]: "bytes sum" of the Nth (default 1st) vmm-xfer line of KIND in FILE
