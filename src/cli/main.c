@@ -75,7 +75,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: vmm --kernel FILE [options]\n"
-"Boot a Linux kernel (bzImage, or ELF with a PVH note) under KVM.\n"
+"   or: vmm ctl SOCKET COMMAND   (talk to a vmm started with --api-socket)\n"
+"Boot a kernel under KVM: a Linux bzImage, an ELF with a PVH note, or a\n"
+"Multiboot v1 kernel.\n"
 "\n"
 "  -k, --kernel FILE     kernel image (required)\n"
 "  -i, --initrd FILE     initramfs\n"
