@@ -110,11 +110,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	       run->exit_reason == KVM_EXIT_MMIO ? VCPU_EXIT_MMIO :
 	       run->exit_reason == KVM_EXIT_INTR ? VCPU_EXIT_INTR :
 	       VCPU_EXIT_OTHER;
-	/* One writer (this thread): no read-modify-write atomics needed. */
-	atomic_store_explicit(&vcpu->exits[kind],
-			      atomic_load_explicit(&vcpu->exits[kind],
-						   memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	stat_add(&vcpu->exits[kind], 1);	/* this thread is the one writer */
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vcpu_handle_io(vcpu);

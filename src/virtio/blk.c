@@ -585,7 +585,6 @@ static void blk_queue_run(struct blk_dev *b, unsigned int qi)
 	virtq_disable_notify(q);
 	for (;;) {
 		struct blk_slot *s;
-		int ret;
 
 		if (d->broken)
 			return;
@@ -594,20 +593,9 @@ static void blk_queue_run(struct blk_dev *b, unsigned int qi)
 			b->q[qi].stalled = true;
 			return;
 		}
-		ret = virtq_pop(q, &b->chain);
-		if (ret <= 0)
+		if (virtio_dev_pop(d, qi, &b->chain) <= 0) {
 			blk_slot_put(b, s);
-		if (ret < 0) {
-			virtio_dev_needs_reset(d, "queue %u: %s", qi,
-					       virtq_last_error(q) ?
-					       virtq_last_error(q) : "bad ring");
 			return;
-		}
-		if (!ret) {
-			if (!virtq_enable_notify(q))
-				return;
-			virtq_disable_notify(q);
-			continue;
 		}
 		blk_handle(b, qi, s, &b->chain);
 	}

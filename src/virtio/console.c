@@ -101,35 +101,18 @@ static uint32_t rx_fill_chain(struct console_dev *c,
 
 /* Queues ------------------------------------------------------------------ */
 
-static bool console_pop(struct virtio_dev *d, unsigned int qi,
-			struct virtq_chain *ch, int *ret)
-{
-	struct virtq *q = &d->vqs[qi];
-
-	*ret = virtq_pop(q, ch);
-	if (*ret < 0)
-		virtio_dev_needs_reset(d, "queue %u: %s", qi,
-				       virtq_last_error(q) ?
-				       virtq_last_error(q) : "bad ring");
-	return *ret > 0;
-}
-
 /* Deliver buffered input while there is some and the guest has room. */
 static void console_rx_run(struct virtio_dev *d)
 {
 	struct console_dev *c = d->priv;
 	struct virtq *q = &d->vqs[CONSOLE_RX_QUEUE];
-	int ret;
 
 	if (!q->ready)
 		return;
 	while (!d->broken && !rx_empty(c)) {
-		if (!console_pop(d, CONSOLE_RX_QUEUE, &c->chain, &ret)) {
-			/* Out of buffers: have the guest kick when it adds. */
-			if (ret < 0 || !virtq_enable_notify(q))
-				return;
-			continue;
-		}
+		/* Out of buffers: the guest kicks when it adds some. */
+		if (virtio_dev_pop(d, CONSOLE_RX_QUEUE, &c->chain) <= 0)
+			return;
 		virtio_dev_complete(d, CONSOLE_RX_QUEUE, c->chain.head,
 				    rx_fill_chain(c, &c->chain));
 	}
@@ -140,18 +123,13 @@ static void console_tx_run(struct virtio_dev *d)
 {
 	struct console_dev *c = d->priv;
 	struct virtq *q = &d->vqs[CONSOLE_TX_QUEUE];
-	int ret;
 
 	if (!q->ready)
 		return;
 	virtq_disable_notify(q);
 	while (!d->broken) {
-		if (!console_pop(d, CONSOLE_TX_QUEUE, &c->chain, &ret)) {
-			if (ret < 0 || !virtq_enable_notify(q))
-				return;
-			virtq_disable_notify(q);
-			continue;
-		}
+		if (virtio_dev_pop(d, CONSOLE_TX_QUEUE, &c->chain) <= 0)
+			return;
 		for (unsigned int i = 0; i < c->chain.nr_out && c->out; i++)
 			c->out(c->out_ctx, c->chain.iov[i].iov_base,
 			       c->chain.iov[i].iov_len);

@@ -126,35 +126,6 @@ static bool net_mrg(const struct net_dev *n)
 	return virtio_dev_has(n->d, VIRTIO_NET_F_MRG_RXBUF);
 }
 
-/* A virtq_pop that turns a broken ring into NEEDS_RESET. */
-static int net_pop(struct net_dev *n, unsigned int qi, struct virtq_chain *c)
-{
-	int ret = virtq_pop(&n->d->vqs[qi], c);
-
-	if (ret < 0)
-		virtio_dev_needs_reset(n->d, "queue %u: %s", qi,
-				       virtq_last_error(&n->d->vqs[qi]) ?
-				       virtq_last_error(&n->d->vqs[qi]) : "bad ring");
-	return ret;
-}
-
-/* Pop with the usual notify dance: 0 means empty and kicks re-enabled. */
-static int net_pop_notify(struct net_dev *n, unsigned int qi,
-			  struct virtq_chain *c)
-{
-	struct virtq *q = &n->d->vqs[qi];
-	int ret;
-
-	for (;;) {
-		ret = net_pop(n, qi, c);
-		if (ret)
-			return ret;
-		if (!virtq_enable_notify(q))
-			return 0;
-		virtq_disable_notify(q);
-	}
-}
-
 /* TX ------------------------------------------------------------------ */
 
 static void net_tx_run(struct net_dev *n, unsigned int pair);
@@ -227,7 +198,7 @@ static void net_tx_run(struct net_dev *n, unsigned int pair)
 			p->tx_stalled = true;	/* a completion resumes us */
 			return;
 		}
-		if (net_pop_notify(n, qi, &n->chain) <= 0)
+		if (virtio_dev_pop(n->d, qi, &n->chain) <= 0)
 			return;
 		if (!net_tx_one(n, pair, &n->chain))
 			return;
@@ -298,7 +269,7 @@ static bool net_rx_deliver(struct net_dev *n, unsigned int pair)
 			return true;
 		}
 		c = &p->stash[p->nr_stash];
-		if (net_pop_notify(n, qi, c) <= 0)
+		if (virtio_dev_pop(n->d, qi, c) <= 0)
 			return false;		/* wait for buffers */
 		if (!net_rx_chain_ok(n, pair, c))
 			return false;
@@ -385,7 +356,7 @@ static void net_ctrl_run(struct net_dev *n)
 	unsigned int qi = 2 * n->nr_pairs;
 	struct virtq_chain *c = &n->chain;
 
-	while (!n->d->broken && net_pop_notify(n, qi, c) > 0) {
+	while (!n->d->broken && virtio_dev_pop(n->d, qi, c) > 0) {
 		uint8_t msg[64] = { 0 }, ack = VIRTIO_NET_ERR;
 		size_t got = 0;
 		struct iovec *st;

@@ -60,24 +60,9 @@ static void rng_queue_notify(struct virtio_dev *d, unsigned int qi)
 	if (qi != 0 || !q->ready)
 		return;
 	virtq_disable_notify(q);
-	while (!d->broken) {
-		int ret = virtq_pop(q, &r->chain);
-
-		if (ret < 0) {
-			virtio_dev_needs_reset(d, "queue 0: %s",
-					       virtq_last_error(q) ?
-					       virtq_last_error(q) : "bad ring");
-			return;
-		}
-		if (!ret) {
-			if (!virtq_enable_notify(q))
-				return;
-			virtq_disable_notify(q);
-			continue;
-		}
+	while (!d->broken && virtio_dev_pop(d, 0, &r->chain) > 0)
 		virtio_dev_complete(d, 0, r->chain.head,
 				    rng_fill_chain(&r->chain));
-	}
 }
 
 static int rng_activate(struct virtio_dev *d)

@@ -31,6 +31,28 @@ void virtio_dev_needs_reset(struct virtio_dev *d, const char *fmt, ...)
 		d->signal_config(d);
 }
 
+int virtio_dev_pop(struct virtio_dev *d, unsigned int qi,
+		   struct virtq_chain *c)
+{
+	struct virtq *q = &d->vqs[qi];
+
+	for (;;) {
+		int ret = virtq_pop(q, c);
+
+		if (ret < 0) {
+			virtio_dev_needs_reset(d, "queue %u: %s", qi,
+					       virtq_last_error(q) ?
+					       virtq_last_error(q) : "bad ring");
+			return ret;
+		}
+		if (ret)
+			return 1;
+		if (!virtq_enable_notify(q))
+			return 0;
+		virtq_disable_notify(q);
+	}
+}
+
 void virtio_dev_complete(struct virtio_dev *d, unsigned int qi,
 			 uint16_t head, uint32_t len)
 {

@@ -143,6 +143,16 @@ void virtio_dev_write_features(struct virtio_dev *d, uint32_t sel,
  */
 void virtio_dev_add_status(struct virtio_dev *d, uint8_t val);
 
+/*
+ * virtio_dev_pop - the next chain of queue @qi into @c, doing the notify
+ * dance every device needs: when the ring looks empty, ask the driver
+ * for kicks again and look once more. Returns 1 with a chain, 0 when the
+ * ring is empty (kicks re-enabled), or -EPROTO when the guest broke the
+ * ring (the device is then in NEEDS_RESET). d->lock held.
+ */
+int virtio_dev_pop(struct virtio_dev *d, unsigned int qi,
+		   struct virtq_chain *c);
+
 /* virtio_dev_has - true if feature @bit was negotiated. */
 static inline bool virtio_dev_has(const struct virtio_dev *d,
 				  unsigned int bit)

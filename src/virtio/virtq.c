@@ -55,12 +55,6 @@ void virtq_reset(struct virtq *q)
 	atomic_store_explicit(&q->stat_bytes_in, in, memory_order_relaxed);
 }
 
-/* Single writer: a relaxed load and store is enough to add. */
-static void virtq_stat_add(_Atomic uint64_t *c, uint64_t n)
-{
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
-			      memory_order_relaxed);
-}
 
 const char *virtq_last_error(const struct virtq *q)
 {
@@ -294,8 +288,8 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 	if (err)
 		return err;
 	q->last_avail++;
-	virtq_stat_add(&q->stat_chains, 1);
-	virtq_stat_add(&q->stat_bytes_out, c->out_len);
+	stat_add(&q->stat_chains, 1);
+	stat_add(&q->stat_bytes_out, c->out_len);
 	return 1;
 }
 
@@ -318,7 +312,7 @@ int virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 	atomic_thread_fence(memory_order_release);
 	q->used_idx++;
 	q->used->idx = htole16(q->used_idx);
-	virtq_stat_add(&q->stat_bytes_in, len);
+	stat_add(&q->stat_bytes_in, len);
 	return 0;
 }
 
