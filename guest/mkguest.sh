@@ -10,6 +10,7 @@
 #   .stamp              what the outputs were built from; an unchanged stamp skips the rebuild
 #
 # The guest's /init:
+#   - prints "vmm-guest: init" (when init started, for bench/bootclock);
 #   - mounts proc, sysfs, devtmpfs, devpts, tmpfs (/tmp, /run), and writes to port 0xf8, vmm's
 #     "boot done" marker for its timings (a harmless write on other VMMs);
 #   - insmods, in dependency order, virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
@@ -132,6 +133,8 @@ cat >"$r/init" <<'EOF'
 #!/bin/sh
 # vmm guest kit init (made by guest/mkguest.sh)
 export PATH=/bin HOME=/root
+# the moment init starts, for boot-time benchmarks (bench/bootclock)
+echo "vmm-guest: init"
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null

@@ -301,10 +301,10 @@ int evloop_init(struct evloop *l, unsigned int entries)
 
 int evloop_start(struct evloop *l)
 {
-	int err = pthread_create(&l->thread, NULL, evloop_thread, l);
+	int err = thread_start(&l->thread, evloop_thread, l);
 
 	if (err)
-		return -err;
+		return err;
 	l->thread_started = true;
 	return 0;
 }

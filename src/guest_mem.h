@@ -26,14 +26,15 @@ struct guest_mem {
 	struct guest_region regions[GUEST_MEM_MAX_REGIONS];
 	unsigned int nr_regions;
 	uint64_t ram_size;	/* total RAM the user asked for */
-	int memfd;		/* -1 when regions are not ours (tests) */
+	int memfd;		/* hugetlb backing; -1 otherwise */
 	uint8_t *map;		/* the one mapping all RAM regions live in */
 	size_t map_size;
 };
 
 /*
- * guest_mem_init - allocate @ram_size bytes of guest RAM from a memfd
- * (hugetlb-backed when @hugepages) and lay it out around the 32-bit MMIO
+ * guest_mem_init - allocate @ram_size bytes of guest RAM (anonymous
+ * memory marked for transparent huge pages, or a hugetlb memfd when
+ * @hugepages) and lay it out around the 32-bit MMIO
  * hole: [0, min(ram, hole)) and, for what is left, [4 GiB, ...).
  * Returns 0 or -errno.
  */

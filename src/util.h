@@ -6,6 +6,7 @@
 #ifndef VMM_UTIL_H
 #define VMM_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -83,5 +84,18 @@ int read_file_all(const char *path, size_t max, uint8_t **buf, size_t *len);
 
 /* now_ns - CLOCK_MONOTONIC in nanoseconds. */
 uint64_t now_ns(void);
+
+/*
+ * VMM_THREAD_STACK: the stack of every thread we start. Well above what
+ * our deepest path uses (sanitizer builds included), and below 2 MiB, so
+ * transparent huge pages can never back a stack with 2 MiB of RSS.
+ */
+#define VMM_THREAD_STACK	(512 * 1024)
+
+/*
+ * thread_start - pthread_create() with a VMM_THREAD_STACK stack.
+ * Returns 0 or -errno.
+ */
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 #endif

@@ -260,12 +260,12 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id)
 
 int vcpu_start(struct vcpu *vcpu)
 {
-	int err = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+	int err = thread_start(&vcpu->thread, vcpu_thread, vcpu);
 
 	if (err)
-		return errbuf_set(&vcpu->vm->err, -err,
+		return errbuf_set(&vcpu->vm->err, err,
 				  "vcpu%u: cannot start thread: %s", vcpu->id,
-				  strerror(err));
+				  strerror(-err));
 	vcpu->thread_started = true;
 	return 0;
 }

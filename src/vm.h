@@ -144,7 +144,7 @@ struct vm {
 	int done_fd;		/* eventfd, readable once stopping */
 };
 
-/* vm_init - prepare @vm from @cfg (copies strings); no syscalls. */
+/* vm_init - prepare a zeroed @vm from @cfg (copies strings); no syscalls. */
 int vm_init(struct vm *vm, const struct vmm_config *cfg);
 
 /* vm_setup - run every set-up stage and start the vCPUs. */

@@ -47,6 +47,8 @@ struct cli {
 	double timeout;		/* --timeout seconds; 0: none */
 	bool timed_out;
 	bool timings;		/* --timings */
+	const char *metrics;	/* --metrics FILE */
+	FILE *metrics_f;
 	const char *api_socket;	/* --api-socket PATH */
 	struct ctlsrv ctl;
 	const char *console_log;
@@ -108,6 +110,8 @@ static void usage(FILE *f)
 "                        (iobase PORT, default 0xf4): a write of V ends vmm with\n"
 "                        status (V << 1) | 1\n"
 "      --timings         at exit, print boot-phase times and exit counts\n"
+"      --metrics FILE    at exit, write the metrics JSON object (exits by kind\n"
+"                        and device, virtio traffic, timings) to FILE\n"
 "      --api-socket PATH serve the JSON control protocol on a 0600 Unix socket\n"
 "                        (status, pause, resume, shutdown, stop, metrics);\n"
 "                        the client is: vmm ctl PATH COMMAND\n"
@@ -449,6 +453,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "junit", required_argument, NULL, 'J' },
 		{ "isa-debug-exit", optional_argument, NULL, 'X' },
 		{ "timings", no_argument, NULL, 'B' },
+		{ "metrics", required_argument, NULL, 'Q' },
 		{ "api-socket", required_argument, NULL, 'A' },
 		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -490,6 +495,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 'J': c->junit = optarg; break;
 		case 'X': err = parse_isa_debug_exit(c, optarg); break;
 		case 'B': c->timings = true; break;
+		case 'Q': c->metrics = optarg; break;
 		case 'A': c->api_socket = optarg; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -805,18 +811,42 @@ static void print_timings(struct vmm *vm)
 	fprintf(stderr, "\n");
 }
 
-/* --console-log: opened before the VM starts, so a bad path costs nothing. */
-static int console_log_open(struct cli *c)
+/* Opens @path for writing, or says which flag's file failed. */
+static int out_open(const char *flag, const char *path, FILE **f)
 {
-	if (!c->console_log)
+	if (!path)
 		return 0;
-	c->ci.log = fopen(c->console_log, "w");
-	if (!c->ci.log) {
-		fprintf(stderr, "vmm: --console-log %s: %s\n", c->console_log,
-			strerror(errno));
+	*f = fopen(path, "w");
+	if (!*f) {
+		fprintf(stderr, "vmm: %s %s: %s\n", flag, path, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * --console-log and --metrics: opened before the VM starts, so a bad
+ * path costs nothing.
+ */
+static int out_files_open(struct cli *c)
+{
+	return out_open("--console-log", c->console_log, &c->ci.log) ||
+	       out_open("--metrics", c->metrics, &c->metrics_f);
+}
+
+/* --metrics: the same JSON object `vmm ctl PATH metrics` returns. */
+static void metrics_write(struct cli *c, struct vmm *vm)
+{
+	char json[16384];
+	int n;
+
+	if (!c->metrics_f)
+		return;
+	n = vmm_metrics(vm, json, sizeof(json));
+	if (n < 0 || fprintf(c->metrics_f, "%s\n", json) < 0 ||
+	    fclose(c->metrics_f))
+		fprintf(stderr, "vmm: --metrics %s: cannot write\n", c->metrics);
+	c->metrics_f = NULL;
 }
 
 int main(int argc, char **argv)
@@ -837,7 +867,7 @@ int main(int argc, char **argv)
 	ret = parse_args(&c, argc, argv);
 	if (ret >= 0)
 		return ret;
-	if (console_log_open(&c))
+	if (out_files_open(&c))
 		return EXIT_VMM_ERROR;
 	if (c.api_socket) {
 		char why[256];
@@ -881,6 +911,7 @@ int main(int argc, char **argv)
 	term_restore(&c);
 	if (c.timings)
 		print_timings(vm);
+	metrics_write(&c, vm);
 	if (ci_mode(&c))
 		ret = ci_report(&c, &ex, ret);
 	vmm_destroy(vm);

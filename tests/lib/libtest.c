@@ -254,7 +254,7 @@ static void test_cycles(int n)
 	printf("ok: RSS not judged under ASan (grew %ld KiB); LeakSanitizer checks at exit\n",
 	       rss1 - rss0);
 #else
-	/* Guest RAM is a fresh memfd each time: growth would be a leak. */
+	/* Guest RAM is a fresh mapping each time: growth would be a leak. */
 	CHECK(rss1 - rss0 < 8192, "RSS grew %ld KiB over the cycles (limit 8 MiB)",
 	      rss1 - rss0);
 #endif
