@@ -93,6 +93,20 @@ enum vmm_console {
 };
 
 /*
+ * seccomp filters on the library's own threads. With ON, a system call
+ * outside a thread's allowlist kills the whole process with SIGSYS (the
+ * kernel's audit log names the call): a compromised device or vCPU
+ * thread cannot reach the rest of the system. LOG lets the call through
+ * and only logs it (how a missing entry is found). OFF installs nothing.
+ */
+enum vmm_seccomp {
+	VMM_SECCOMP_DEFAULT = 0,	/* ON */
+	VMM_SECCOMP_ON,
+	VMM_SECCOMP_LOG,
+	VMM_SECCOMP_OFF,
+};
+
+/*
  * struct vmm_config - everything needed to create a VM.
  *
  * Always initialise with vmm_config_init(): it sets @size, which lets
@@ -171,6 +185,13 @@ struct vmm_config {
 	 * block on vmm_pause() or vmm_wait(). NULL: not told.
 	 */
 	void (*state_change)(void *opaque, enum vmm_state state);
+
+	/*
+	 * seccomp (added with VMM_0.3): each vCPU thread and the device thread
+	 * confine themselves to an allowlist before the guest runs. See
+	 * enum vmm_seccomp; zero means VMM_SECCOMP_ON.
+	 */
+	enum vmm_seccomp seccomp;
 };
 
 /* Why a VM stopped; see struct vmm_exit. */
@@ -276,6 +297,18 @@ VMM_API int vmm_console_write(struct vmm *vm, const void *buf, size_t len);
  * -ENOSPC if @len is too small (4 KiB is plenty).
  */
 VMM_API int vmm_metrics(struct vmm *vm, char *buf, size_t len);
+
+/*
+ * vmm_sandbox_thread - confine the calling thread with the control
+ * allowlist of @vm's seccomp mode (see enum vmm_seccomp): what driving a
+ * running VM needs (vmm_wait, pause, resume, shutdown, stop, metrics,
+ * console writes, destroy), poll(), the terminal, and accept/send/recv on
+ * sockets it already has. It opens no files afterwards, so call it once
+ * everything is open; the vmm CLI calls it right after vmm_start(). It
+ * cannot be undone, and threads the caller starts later inherit it.
+ * Returns 0 (also when the mode is OFF) or -errno. (VMM_0.3)
+ */
+VMM_API int vmm_sandbox_thread(struct vmm *vm);
 
 /* vmm_destroy - stop the VM if needed and free everything. NULL is ok. */
 VMM_API void vmm_destroy(struct vmm *vm);

@@ -84,6 +84,14 @@ VMM_API int vmm_metrics(struct vmm *v, char *buf, size_t len)
 	return vm_metrics_json(&v->vm, buf, len);
 }
 
+VMM_API int vmm_sandbox_thread(struct vmm *v)
+{
+	/* The filters exist from vmm_start() on. */
+	if (!v || v->vm.stage != VM_STAGE_RUNNING)
+		return -EINVAL;
+	return sandbox_enter(&v->vm.sandbox, SANDBOX_CONTROL);
+}
+
 VMM_API int vmm_wait(struct vmm *v, struct vmm_exit *ex)
 {
 	if (!v || !ex)

@@ -10,6 +10,9 @@
  *
  * Submissions from other threads (a vCPU enabling a queue) and from the
  * loop itself are serialised by sq_lock; only the loop thread reaps.
+ * What the loop thread queues while it handles completions is submitted
+ * in one io_uring_enter() before it waits again: a burst of 32 block
+ * requests or a kick's worth of tx frames costs one syscall, not one each.
  */
 #include "evloop_impl.h"
 
@@ -63,6 +66,13 @@ static struct io_uring_sqe *evloop_sqe(struct evloop *l)
 
 typedef void (*prep_fn)(struct io_uring_sqe *sqe, const void *arg);
 
+/* Is the caller the loop thread itself? */
+static bool evloop_on_loop(const struct evloop *l)
+{
+	return atomic_load_explicit(&l->in_loop, memory_order_acquire) &&
+	       pthread_equal(pthread_self(), l->self);
+}
+
 static int evloop_queue(struct evloop *l, prep_fn prep, const void *arg,
 			struct ev_req *req)
 {
@@ -81,9 +91,29 @@ static int evloop_queue(struct evloop *l, prep_fn prep, const void *arg,
 	}
 	prep(sqe, arg);
 	io_uring_sqe_set_data(sqe, req);
-	err = io_uring_submit(&l->ring);
+	if (evloop_on_loop(l)) {
+		l->deferred++;		/* evloop_flush() submits it */
+		err = 0;
+	} else {
+		err = io_uring_submit(&l->ring);
+	}
 	pthread_mutex_unlock(&l->sq_lock);
 	return err < 0 ? err : 0;
+}
+
+/* Submit what the loop thread deferred (any thread's SQEs go too). */
+static void evloop_flush(struct evloop *l)
+{
+	pthread_mutex_lock(&l->sq_lock);
+	if (l->deferred) {
+		/*
+		 * On failure the SQEs stay queued and the next submission,
+		 * ours or another thread's, carries them.
+		 */
+		if (io_uring_submit(&l->ring) >= 0)
+			l->deferred = 0;
+	}
+	pthread_mutex_unlock(&l->sq_lock);
 }
 
 struct rw_args {
@@ -249,14 +279,34 @@ static void evloop_stop_fired(void *ctx, unsigned int arg)
 	l->running = false;
 }
 
+/* Run the start hook and tell evloop_start how it went. */
+static int evloop_thread_init(struct evloop *l)
+{
+	int err = l->thread_init ? l->thread_init(l->thread_ctx) : 0;
+
+	pthread_mutex_lock(&l->init_lock);
+	l->init_result = err;
+	l->init_done = true;
+	pthread_cond_signal(&l->init_cond);
+	pthread_mutex_unlock(&l->init_lock);
+	return err;
+}
+
 static void *evloop_thread(void *arg)
 {
 	struct evloop *l = arg;
 
 	pthread_setname_np(pthread_self(), "vmm-io");
+	if (evloop_thread_init(l))
+		return NULL;
+	l->self = pthread_self();
+	atomic_store_explicit(&l->in_loop, true, memory_order_release);
 	while (l->running) {
 		struct io_uring_cqe *cqe;
-		int err = io_uring_wait_cqe(&l->ring, &cqe);
+		int err;
+
+		evloop_flush(l);
+		err = io_uring_wait_cqe(&l->ring, &cqe);
 
 		if (err == -EINTR)
 			continue;
@@ -271,6 +321,7 @@ static void *evloop_thread(void *arg)
 				req->done(req, res);
 		} while (io_uring_peek_cqe(&l->ring, &cqe) == 0);
 	}
+	atomic_store_explicit(&l->in_loop, false, memory_order_release);
 	return NULL;
 }
 
@@ -283,6 +334,8 @@ int evloop_init(struct evloop *l, unsigned int entries)
 	l->stop_fd = -1;
 	pthread_mutex_init(&l->sq_lock, NULL);
 	pthread_mutex_init(&l->watch_lock, NULL);
+	pthread_mutex_init(&l->init_lock, NULL);
+	pthread_cond_init(&l->init_cond, NULL);
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_R_DISABLED;
 	err = io_uring_queue_init_params(entries, &l->ring, &p);
@@ -299,12 +352,26 @@ int evloop_init(struct evloop *l, unsigned int entries)
 	return evloop_watch(l, l->stop_fd, evloop_stop_fired, l, 0);
 }
 
-int evloop_start(struct evloop *l)
+int evloop_start(struct evloop *l, int (*init)(void *ctx), void *ctx)
 {
-	int err = thread_start(&l->thread, evloop_thread, l);
+	int err;
 
+	l->thread_init = init;
+	l->thread_ctx = ctx;
+	l->init_done = false;
+	err = thread_start(&l->thread, evloop_thread, l);
 	if (err)
 		return err;
+	pthread_mutex_lock(&l->init_lock);
+	while (!l->init_done)
+		pthread_cond_wait(&l->init_cond, &l->init_lock);
+	err = l->init_result;
+	pthread_mutex_unlock(&l->init_lock);
+	if (err) {
+		/* The thread has returned without looping: reap it. */
+		pthread_join(l->thread, NULL);
+		return err;
+	}
 	l->thread_started = true;
 	return 0;
 }
@@ -325,6 +392,8 @@ void evloop_exit(struct evloop *l)
 		close(l->stop_fd);
 	pthread_mutex_destroy(&l->sq_lock);
 	pthread_mutex_destroy(&l->watch_lock);
+	pthread_mutex_destroy(&l->init_lock);
+	pthread_cond_destroy(&l->init_cond);
 	l->ring_ok = false;
 	l->stop_fd = -1;
 }

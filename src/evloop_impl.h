@@ -8,6 +8,7 @@
 
 #include <liburing.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "evloop.h"
@@ -36,7 +37,17 @@ struct evloop {
 	pthread_mutex_t watch_lock;
 	pthread_t thread;
 	bool thread_started;
+	_Atomic bool in_loop;	/* the loop thread has set @self */
+	pthread_t self;		/* the loop thread, as it sees itself */
+	unsigned int deferred;	/* SQEs queued by the loop, not yet submitted */
 	bool running;
+	/* evloop_start's handshake: the thread's set-up result */
+	int (*thread_init)(void *ctx);
+	void *thread_ctx;
+	int init_result;
+	bool init_done;
+	pthread_mutex_t init_lock;
+	pthread_cond_t init_cond;
 	int stop_fd;
 	struct ev_watch watches[EVLOOP_MAX_WATCHES];
 };
@@ -48,8 +59,12 @@ struct evloop {
  */
 int evloop_init(struct evloop *l, unsigned int entries);
 
-/* evloop_start - start the loop thread. */
-int evloop_start(struct evloop *l);
+/*
+ * evloop_start - start the loop thread. It first calls @init(@ctx) when
+ * @init is not NULL (the seccomp filter goes on there) and runs only if
+ * that returned 0; evloop_start returns that result, or -errno.
+ */
+int evloop_start(struct evloop *l, int (*init)(void *ctx), void *ctx);
 
 /* evloop_exit - stop the thread, cancel everything, free the ring. */
 void evloop_exit(struct evloop *l);

@@ -207,6 +207,14 @@ static void *vcpu_thread(void *arg)
 		vm_vcpu_gone(vcpu->vm);
 		return NULL;
 	}
+	/* Confined before the first guest instruction runs. */
+	err = sandbox_enter(&vcpu->vm->sandbox, SANDBOX_VCPU);
+	if (err) {
+		vm_fail(vcpu->vm, err, "vcpu%u: seccomp: %s", vcpu->id,
+			strerror(-err));
+		vm_vcpu_gone(vcpu->vm);
+		return NULL;
+	}
 	while (!vcpu_should_stop(vcpu)) {
 		vm_mark(vcpu->vm, VM_T_FIRST_RUN);
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {

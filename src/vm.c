@@ -547,6 +547,10 @@ int vm_setup(struct vm *vm)
 	err = vm_check_config(vm);
 	if (err)
 		return err;
+	/* Compiled now, while we may still allocate and open files. */
+	err = sandbox_build(&vm->sandbox, vm->cfg.seccomp, &vm->err);
+	if (err)
+		return err;
 	for (int s = VM_STAGE_KVM; s <= VM_STAGE_RUNNING; s++) {
 		err = stages[s](vm);
 		if (err)
@@ -734,6 +738,7 @@ void vm_teardown(struct vm *vm)
 		close(vm->kvm_fd);
 	if (vm->done_fd >= 0)
 		close(vm->done_fd);
+	sandbox_free(&vm->sandbox);
 	free(vm->cpuid);
 	free(vm->kernel);
 	free(vm->initrd);

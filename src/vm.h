@@ -19,6 +19,7 @@
 #include "vmm.h"
 #include "bus.h"
 #include "guest_mem.h"
+#include "sandbox.h"
 #include "util.h"
 #include "devices/uart8250.h"
 #include "devices/i8042.h"
@@ -91,6 +92,7 @@ struct vm {
 	bool tsc_deadline;
 
 	struct guest_mem mem;
+	struct sandbox sandbox;	/* compiled seccomp filters, per thread kind */
 	struct bus pio;
 	struct bus mmio;
 

@@ -438,9 +438,17 @@ int vm_virtio_setup(struct vm *vm)
 	return err;
 }
 
+/* The device thread confines itself before it serves any guest kick. */
+static int vm_io_thread_init(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	return sandbox_enter(&vm->sandbox, SANDBOX_IO);
+}
+
 int vm_virtio_start(struct vm *vm)
 {
-	int err = evloop_start(&vm->evloop);
+	int err = evloop_start(&vm->evloop, vm_io_thread_init, vm);
 
 	if (err)
 		return errbuf_set(&vm->err, err, "event loop thread: %s",

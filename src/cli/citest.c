@@ -177,14 +177,13 @@ static void xml_puts(FILE *f, const char *s)
 	xml_put(f, s, strlen(s));
 }
 
-int citest_junit(struct citest *t, const char *path, const char *name,
+int citest_junit(struct citest *t, FILE *f, const char *name,
 		 double seconds, const char *failure)
 {
-	FILE *f = fopen(path, "w");
 	int err = 0;
 
 	if (!f)
-		return -errno;
+		return -EBADF;
 	pthread_mutex_lock(&t->lock);
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<testsuites>\n"

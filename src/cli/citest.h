@@ -79,10 +79,12 @@ enum citest_verdict citest_finish(struct citest *t);
 
 /*
  * citest_junit - write a JUnit XML report for one test case @name that
- * took @seconds; @failure is NULL for a pass, else the failure message.
- * The tail of the console goes into system-out. Returns 0 or -errno.
+ * took @seconds to @f (opened at start, so a bad path fails before the
+ * run) and close it; @failure is NULL for a pass, else the failure
+ * message. The tail of the console goes into system-out. Returns 0 or
+ * -errno.
  */
-int citest_junit(struct citest *t, const char *path, const char *name,
+int citest_junit(struct citest *t, FILE *f, const char *name,
 		 double seconds, const char *failure);
 
 /* citest_exit - free the patterns and close the log. */

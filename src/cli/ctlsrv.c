@@ -40,6 +40,14 @@ static bool ctl_live(const struct sockaddr_un *a)
 	return live;
 }
 
+void ctlsrv_init(struct ctlsrv *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	for (int i = 0; i < CTLSRV_MAX_CLIENTS; i++)
+		s->cl[i].fd = -1;
+}
+
 int ctlsrv_open(struct ctlsrv *s, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un a;
@@ -47,10 +55,7 @@ int ctlsrv_open(struct ctlsrv *s, const char *path, char *err, size_t errlen)
 	mode_t old;
 	int rc;
 
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	for (int i = 0; i < CTLSRV_MAX_CLIENTS; i++)
-		s->cl[i].fd = -1;
+	ctlsrv_init(s);
 	if (ctl_addr(path, &a)) {
 		snprintf(err, errlen, "--api-socket %s: path too long (at most %zu bytes)",
 			 path, sizeof(a.sun_path) - 1);

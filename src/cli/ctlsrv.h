@@ -31,6 +31,9 @@ struct ctlsrv {
 	bool stopping;			/* stop (or shutdown) was asked */
 };
 
+/* ctlsrv_init - an empty server, safe to close (nothing open). */
+void ctlsrv_init(struct ctlsrv *s);
+
 /*
  * ctlsrv_open - listen on @path (a stale socket there is replaced; a
  * live one or any other file is an error). Returns 0, or -1 with one

@@ -49,6 +49,7 @@ struct cli {
 	bool timings;		/* --timings */
 	const char *metrics;	/* --metrics FILE */
 	FILE *metrics_f;
+	FILE *junit_f;		/* --junit FILE, opened at start */
 	const char *api_socket;	/* --api-socket PATH */
 	struct ctlsrv ctl;
 	const char *console_log;
@@ -112,6 +113,9 @@ static void usage(FILE *f)
 "      --timings         at exit, print boot-phase times and exit counts\n"
 "      --metrics FILE    at exit, write the metrics JSON object (exits by kind\n"
 "                        and device, virtio traffic, timings) to FILE\n"
+"      --seccomp on|log|off  confine every vmm thread to a syscall allowlist:\n"
+"                        on (default) kills vmm on a forbidden call, log only\n"
+"                        logs it (kernel audit log), off installs nothing\n"
 "      --api-socket PATH serve the JSON control protocol on a 0600 Unix socket\n"
 "                        (status, pause, resume, shutdown, stop, metrics);\n"
 "                        the client is: vmm ctl PATH COMMAND\n"
@@ -429,6 +433,19 @@ static int parse_choice(const char *flag, const char *arg, const char *a,
 	return 0;
 }
 
+static int parse_seccomp(struct cli *c, const char *arg)
+{
+	if (!strcmp(arg, "on"))
+		c->cfg.seccomp = VMM_SECCOMP_ON;
+	else if (!strcmp(arg, "log"))
+		c->cfg.seccomp = VMM_SECCOMP_LOG;
+	else if (!strcmp(arg, "off"))
+		c->cfg.seccomp = VMM_SECCOMP_OFF;
+	else
+		return usage_error("--seccomp %s: must be on, log or off", arg);
+	return 0;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(struct cli *c, int argc, char **argv)
 {
@@ -454,6 +471,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		{ "isa-debug-exit", optional_argument, NULL, 'X' },
 		{ "timings", no_argument, NULL, 'B' },
 		{ "metrics", required_argument, NULL, 'Q' },
+		{ "seccomp", required_argument, NULL, 'Z' },
 		{ "api-socket", required_argument, NULL, 'A' },
 		{ "vsock", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -496,6 +514,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case 'X': err = parse_isa_debug_exit(c, optarg); break;
 		case 'B': c->timings = true; break;
 		case 'Q': c->metrics = optarg; break;
+		case 'Z': err = parse_seccomp(c, optarg); break;
 		case 'A': c->api_socket = optarg; break;
 		case 'v': c->verbose = true; break;
 		case 'h': usage(stdout); return 0;
@@ -758,8 +777,9 @@ static int ci_report(struct cli *c, const struct vmm_exit *ex, int status)
 	if (c->junit) {
 		const char *name = strrchr(c->cfg.kernel, '/');
 
-		err = citest_junit(&c->ci, c->junit, name ? name + 1 : c->cfg.kernel,
+		err = citest_junit(&c->ci, c->junit_f, name ? name + 1 : c->cfg.kernel,
 				   elapsed(c), status == EXIT_POWEROFF ? NULL : why);
+		c->junit_f = NULL;	/* closed by citest_junit */
 		if (err) {
 			fprintf(stderr, "vmm: --junit %s: %s\n", c->junit, strerror(-err));
 			if (status == EXIT_POWEROFF)
@@ -831,7 +851,8 @@ static int out_open(const char *flag, const char *path, FILE **f)
 static int out_files_open(struct cli *c)
 {
 	return out_open("--console-log", c->console_log, &c->ci.log) ||
-	       out_open("--metrics", c->metrics, &c->metrics_f);
+	       out_open("--metrics", c->metrics, &c->metrics_f) ||
+	       out_open("--junit", c->junit, &c->junit_f);
 }
 
 /* --metrics: the same JSON object `vmm ctl PATH metrics` returns. */
@@ -849,45 +870,53 @@ static void metrics_write(struct cli *c, struct vmm *vm)
 	c->metrics_f = NULL;
 }
 
-int main(int argc, char **argv)
+/* Everything the run opened or allocated, whichever way it ended. */
+static void cli_free(struct cli *c)
 {
-	struct cli c = { .sig_fd = -1, .stdin_open = true };
+	if (c->sig_fd >= 0)
+		close(c->sig_fd);
+	for (unsigned int i = 0; i < MAX_DISKS; i++)
+		free(c->disk_specs[i]);
+	for (unsigned int i = 0; i < MAX_NETS; i++)
+		free(c->net_specs[i]);
+	for (unsigned int i = 0; i < MAX_MODULES; i++)
+		free(c->module_specs[i]);
+	if (c->metrics_f)
+		fclose(c->metrics_f);
+	if (c->junit_f)
+		fclose(c->junit_f);
+	citest_exit(&c->ci);
+	ctlsrv_close(&c->ctl);
+}
+
+/* Create, start and run the VM of @c; returns vmm's exit status. */
+static int cli_run(struct cli *c)
+{
 	struct vmm_exit ex;
 	struct vmm *vm;
 	int ret, err;
 
-	clock_gettime(CLOCK_MONOTONIC, &c.t0);
-	if (argc >= 2 && !strcmp(argv[1], "ctl"))
-		return ctl_client_main(argc, argv);
-	c.ctl.fd = -1;
-	vmm_config_init(&c.cfg);
-	c.cfg.time_origin_ns = (uint64_t)c.t0.tv_sec * 1000000000ULL +
-			       (uint64_t)c.t0.tv_nsec;
-	citest_init(&c.ci);
-	ret = parse_args(&c, argc, argv);
-	if (ret >= 0)
-		return ret;
-	if (out_files_open(&c))
+	if (out_files_open(c))
 		return EXIT_VMM_ERROR;
-	if (c.api_socket) {
+	if (c->api_socket) {
 		char why[256];
 
-		if (ctlsrv_open(&c.ctl, c.api_socket, why, sizeof(why))) {
+		if (ctlsrv_open(&c->ctl, c->api_socket, why, sizeof(why))) {
 			fprintf(stderr, "vmm: %s\n", why);
 			return EXIT_VMM_ERROR;
 		}
 	}
-	c.cfg.console_out = on_console;
-	c.cfg.log = on_log;
-	c.cfg.log_level = c.verbose ? VMM_LOG_DEBUG : VMM_LOG_WARN;
-	c.cfg.opaque = &c;
+	c->cfg.console_out = on_console;
+	c->cfg.log = on_log;
+	c->cfg.log_level = c->verbose ? VMM_LOG_DEBUG : VMM_LOG_WARN;
+	c->cfg.opaque = c;
 
-	err = signals_setup(&c);
+	err = signals_setup(c);
 	if (err) {
 		fprintf(stderr, "vmm: signal set-up: %s\n", strerror(-err));
 		return EXIT_VMM_ERROR;
 	}
-	err = vmm_create(&c.cfg, &vm);
+	err = vmm_create(&c->cfg, &vm);
 	if (err) {
 		fprintf(stderr, "vmm: %s\n", strerror(-err));
 		return EXIT_VMM_ERROR;
@@ -895,34 +924,55 @@ int main(int argc, char **argv)
 	err = vmm_start(vm);
 	if (err) {
 		fprintf(stderr, "vmm: %s\n", vmm_error(vm));
-		if (c.junit)
-			citest_junit(&c.ci, c.junit, c.cfg.kernel, elapsed(&c),
+		if (c->junit_f)
+			citest_junit(&c->ci, c->junit_f, c->cfg.kernel, elapsed(c),
 				     vmm_error(vm));
+		c->junit_f = NULL;	/* closed by citest_junit */
 		vmm_destroy(vm);
-		citest_exit(&c.ci);
-		ctlsrv_close(&c.ctl);
 		return EXIT_VMM_ERROR;
 	}
-	c.vm = vm;
-	term_raw(&c);
-	event_loop(&c, vm);
+	c->vm = vm;
+	term_raw(c);
+	/*
+	 * From here this thread only polls, reads, writes and drives the VM
+	 * through the API: every file it needs is open already.
+	 */
+	err = vmm_sandbox_thread(vm);
+	if (err) {
+		term_restore(c);
+		fprintf(stderr, "vmm: seccomp: %s\n", strerror(-err));
+		vmm_destroy(vm);
+		return EXIT_VMM_ERROR;
+	}
+	event_loop(c, vm);
 	vmm_wait(vm, &ex);
-	ret = exit_status(&c, vm, &ex);
-	term_restore(&c);
-	if (c.timings)
+	ret = exit_status(c, vm, &ex);
+	term_restore(c);
+	if (c->timings)
 		print_timings(vm);
-	metrics_write(&c, vm);
-	if (ci_mode(&c))
-		ret = ci_report(&c, &ex, ret);
+	metrics_write(c, vm);
+	if (ci_mode(c))
+		ret = ci_report(c, &ex, ret);
 	vmm_destroy(vm);
-	close(c.sig_fd);
-	for (unsigned int i = 0; i < MAX_DISKS; i++)
-		free(c.disk_specs[i]);
-	for (unsigned int i = 0; i < MAX_NETS; i++)
-		free(c.net_specs[i]);
-	for (unsigned int i = 0; i < MAX_MODULES; i++)
-		free(c.module_specs[i]);
-	citest_exit(&c.ci);
-	ctlsrv_close(&c.ctl);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { .sig_fd = -1, .stdin_open = true };
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &c.t0);
+	if (argc >= 2 && !strcmp(argv[1], "ctl"))
+		return ctl_client_main(argc, argv);
+	ctlsrv_init(&c.ctl);
+	vmm_config_init(&c.cfg);
+	c.cfg.time_origin_ns = (uint64_t)c.t0.tv_sec * 1000000000ULL +
+			       (uint64_t)c.t0.tv_nsec;
+	citest_init(&c.ci);
+	ret = parse_args(&c, argc, argv);
+	if (ret < 0)
+		ret = cli_run(&c);
+	cli_free(&c);
 	return ret;
 }

@@ -101,7 +101,9 @@ static void test_nul_and_long(void **state)
 	/* A long string inside a short-enough line: the id bound holds. */
 	memset(s, 'x', 1000);
 	memcpy(s, "{\"cmd\":\"status\",\"id\":\"", 22);
-	memcpy(s + 990, "\"}", 3);
+	s[990] = '"';
+	s[991] = '}';
+	s[992] = '\0';
 	assert_int_equal(ctl_parse(s, strlen(s), &r, &e), -EINVAL);
 	assert_string_equal(e.code, "bad_request");
 	free(s);

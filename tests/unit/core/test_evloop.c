@@ -59,7 +59,7 @@ static int setup(void **state)
 	struct evloop *l = calloc(1, sizeof(*l));
 
 	assert_int_equal(evloop_init(l, 64), 0);
-	assert_int_equal(evloop_start(l), 0);
+	assert_int_equal(evloop_start(l, NULL, NULL), 0);
 	*state = l;
 	return 0;
 }

@@ -147,13 +147,21 @@ static void fake_log(void *ctx, const char *msg)
 int fake_dev_init(struct fake_dev *fd, uint32_t device_id,
 		  unsigned int nr_queues, uint16_t queue_max)
 {
+	return fake_dev_init_ram(fd, device_id, nr_queues, queue_max, NULL);
+}
+
+int fake_dev_init_ram(struct fake_dev *fd, uint32_t device_id,
+		      unsigned int nr_queues, uint16_t queue_max, uint8_t *ram)
+{
 	memset(fd, 0, sizeof(*fd));
-	fd->ram = calloc(1, FAKE_RAM_SIZE);
+	fd->ram_owned = !ram;
+	fd->ram = ram ? ram : calloc(1, FAKE_RAM_SIZE);
 	if (!fd->ram)
 		return -1;
 	guest_mem_init_empty(&fd->gm);
 	if (guest_mem_add(&fd->gm, 0, FAKE_RAM_SIZE, fd->ram)) {
-		free(fd->ram);
+		if (fd->ram_owned)
+			free(fd->ram);
 		return -1;
 	}
 	fd->ops = (struct virtio_dev_ops){
@@ -184,7 +192,8 @@ int fake_dev_init(struct fake_dev *fd, uint32_t device_id,
 void fake_dev_exit(struct fake_dev *fd)
 {
 	pthread_mutex_destroy(&fd->d.lock);
-	free(fd->ram);
+	if (fd->ram_owned)
+		free(fd->ram);
 	fd->ram = NULL;
 }
 

@@ -53,6 +53,7 @@ struct fake_dev {
 	struct virtio_dev_ops ops;
 	struct guest_mem gm;
 	uint8_t *ram;
+	bool ram_owned;		/* fake_dev_exit frees it */
 	uint8_t config[FAKE_CONFIG_SIZE];
 	int config_reads, config_writes;
 	int activate_calls, reset_calls;
@@ -76,7 +77,14 @@ void fake_plat_init(struct fake_plat *fp, bool with_kick);
 int fake_dev_init(struct fake_dev *fd, uint32_t device_id,
 		  unsigned int nr_queues, uint16_t queue_max);
 
-/* fake_dev_exit - free the RAM and the lock. */
+/*
+ * fake_dev_init_ram - the same with @ram (FAKE_RAM_SIZE bytes, kept by
+ * the caller) as its guest RAM, or fresh RAM when @ram is NULL.
+ */
+int fake_dev_init_ram(struct fake_dev *fd, uint32_t device_id,
+		      unsigned int nr_queues, uint16_t queue_max, uint8_t *ram);
+
+/* fake_dev_exit - free the RAM (if it made it) and the lock. */
 void fake_dev_exit(struct fake_dev *fd);
 
 /* fake_efd_count - read (and reset) an eventfd's counter; 0 if none. */
