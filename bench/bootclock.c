@@ -40,6 +40,7 @@ struct clock {
 	long rss_kib, ram_kib;
 	char line[8192];
 	size_t len;
+	char last[256];		/* the last whole console line, for a timeout */
 };
 
 static double now_ms(void)
@@ -80,6 +81,12 @@ static int weigh(struct clock *c, pid_t pid)
 /* One console line: look for the markers. */
 static void on_line(struct clock *c, pid_t pid, int to_guest)
 {
+	if (c->len) {
+		size_t n = c->len < sizeof(c->last) - 1 ? c->len : sizeof(c->last) - 1;
+
+		memcpy(c->last, c->line, n);	/* truncated: it is a hint */
+		c->last[n] = '\0';
+	}
 	if (!c->t_init && strstr(c->line, c->init_mark))
 		c->t_init = now_ms();
 	if (!c->t_ready && strstr(c->line, c->ready_mark)) {
@@ -165,7 +172,10 @@ int main(int argc, char **argv)
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, left) == 0) {
-			fprintf(stderr, "bootclock: timeout after %.0f s\n", timeout_ms / 1e3);
+			fprintf(stderr, "bootclock: timeout after %.0f s (%s; last console line: \"%s\")\n",
+				timeout_ms / 1e3, !c.t_init ? "before init" :
+				!c.t_ready ? "after init, before ready" : "powering off",
+				c.last);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			return 1;

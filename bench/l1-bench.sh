@@ -61,7 +61,7 @@ clock() {
            --cmdline "$cmd" ;;
     microvm|q35) set -- $QEMU -M "$engine" -smp "$cpus" -append "$cmd" ;;
   esac
-  if /x/bootclock -t 600 -m 1024 -- "$@" >/tmp/clock.txt 2>/tmp/clock.err; then
+  if /x/bootclock -t 300 -m 1024 -- "$@" >/tmp/clock.txt 2>/tmp/clock.err; then
     sed "s/^/RESULT $engine boot ${cpus}cpu /" /tmp/clock.txt
   else
     echo "ERROR $engine boot ${cpus}cpu: $(tail -n 3 /tmp/clock.err | tr '\n' ' ')"

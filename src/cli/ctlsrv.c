@@ -310,7 +310,7 @@ int ctl_client_main(int argc, char **argv)
 	struct timeval tv = { .tv_sec = 30 };
 	char req[128], reply[16384];
 	size_t got = 0;
-	int fd;
+	int fd, send_err = 0;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: vmm ctl SOCKET COMMAND (status, pause, resume, shutdown, stop, metrics),\n"
@@ -338,11 +338,12 @@ int ctl_client_main(int argc, char **argv)
 		return st;
 	}
 	snprintf(req, sizeof(req), "{\"cmd\":\"%s\"}\n", argv[3]);
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0) {
-		fprintf(stderr, "vmm ctl: %s: %s\n", argv[2], strerror(errno));
-		close(fd);
-		return 1;
-	}
+	/*
+	 * A server that turns us away (busy) has replied and closed before
+	 * our request arrives: the send fails, but its reply is waiting.
+	 */
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0)
+		send_err = errno;
 	while (got < sizeof(reply) - 1 && !memchr(reply, '\n', got)) {
 		ssize_t n = recv(fd, reply + got, sizeof(reply) - 1 - got, 0);
 
@@ -353,7 +354,8 @@ int ctl_client_main(int argc, char **argv)
 	close(fd);
 	reply[got] = '\0';
 	if (!got) {
-		fprintf(stderr, "vmm ctl: %s: no reply\n", argv[2]);
+		fprintf(stderr, "vmm ctl: %s: %s\n", argv[2],
+			send_err ? strerror(send_err) : "no reply");
 		return 1;
 	}
 	fputs(reply, stdout);

@@ -52,6 +52,13 @@ check mem-huge 1 "too large" --kernel "$k" --mem 100T
 check cpus-zero 2 "--cpus 0" --kernel "$k" --cpus 0
 check cpus-word 2 "--cpus two: not a number" --kernel "$k" --cpus two
 check cpus-negative 2 "--cpus -1" --kernel "$k" --cpus -1
+# The limits on devices (SECURITY.md): one past each is a usage error.
+check disks-17 2 "at most 16 disks" --kernel "$k" $(for _ in $(seq 17); do echo --disk "$W/empty"; done)
+check nets-9 2 "at most 8 NICs" --kernel "$k" $(for i in $(seq 9); do echo --net "tap=t$i"; done)
+check modules-33 2 "at most 32 modules" --kernel "$k" $(for _ in $(seq 33); do echo --module "$k"; done)
+check net-queues-17 2 "queues must be 1 to 16" --kernel "$k" --net tap=t0,queues=17
+check seccomp-bad 2 "--seccomp maybe: must be on, log or off" --kernel "$k" --seccomp maybe
+check metrics-bad-path 1 "--metrics /nonexistent/m.json" --kernel "$k" --metrics /nonexistent/m.json
 check missing-arg 2 "needs an argument" --kernel
 check kernel-missing 1 "kernel /nonexistent/bzImage: No such file" --kernel /nonexistent/bzImage
 check kernel-dir 1 "is a directory" --kernel "$W/dir"

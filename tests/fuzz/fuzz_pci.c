@@ -30,20 +30,14 @@ struct fix {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/*
-	 * One fixture and one guest RAM for the whole run: fresh memory for
-	 * every input costs more than the input itself. Everything in the
-	 * fixture is set up again from scratch below.
-	 */
+	/* Set up again from scratch for every input (see fuzz_dev_ram). */
 	static struct fix fix;
-	static uint8_t *ram;
+	uint8_t *ram = fuzz_dev_ram();
 	struct fix *f = &fix;
 	struct errbuf err = { { 0 } };
 	struct fuzz_op op;
 	bool ok;
 
-	if (!ram)
-		ram = calloc(1, FAKE_RAM_SIZE);
 	if (!ram)
 		return 0;
 	memset(f, 0, sizeof(*f));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The control socket (--api-socket) on a tiny guest that prints a dot now and then: the socket is
 # 0600; status, pause (the dots stop), metrics, resume (they go on), stop; malformed, unknown,
-# wrongly typed and oversized requests get error replies and leave the VM running; a second vmm
+# wrongly typed and oversized requests get error replies and leave the VM running; a ninth client
+# at once is told "busy"; a second vmm
 # cannot take a live socket; the socket file is gone after exit.
 W=${WORK:-/tmp}
 S=$W/api.sock
@@ -50,6 +51,19 @@ head -c 6000 /dev/zero | tr '\0' 'x' >"$W/big.txt"; echo >>"$W/big.txt"
 ctl - <"$W/big.txt" >"$W/big.out"
 grep -q '"code":"too_long"' "$W/big.out" && ok "an oversized request: too_long" || fail "oversized: $(cat "$W/big.out")"
 r=$(ctl status) && [ "$r" = '{"ok":true,"state":"running"}' ] && ok "the VM runs on after bad requests" || fail "status: $r"
+
+# Eight clients at once are served; a ninth is told "busy" and the VM runs on.
+holders=
+for _ in 1 2 3 4 5 6 7 8; do
+  sleep 4 | ctl - >/dev/null 2>&1 &
+  holders="$holders $!"
+done
+sleep 1.5
+r=$(ctl status)
+case $r in *'"code":"busy"'*) ok "a ninth client: $r" ;; *) fail "a ninth client got: $r" ;; esac
+for h in $holders; do wait "$h"; done
+r=$(ctl status) && [ "$r" = '{"ok":true,"state":"running"}' ] && ok "after the eight leave, a client is served again" \
+  || fail "status after the clients left: $r"
 
 "$VMM" --mem 32M --kernel "$GUESTS/tick.elf" --api-socket "$S" </dev/null >/dev/null 2>"$W/dup.err"
 [ $? = 1 ] && grep -q 'another vmm is serving it' "$W/dup.err" && ok "a second vmm: $(cat "$W/dup.err")" \
