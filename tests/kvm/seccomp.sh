@@ -23,8 +23,9 @@ threads() {
   for t in /proc/$pid/task/*; do
     echo "$(cat "$t/comm") $(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")"
   done | sort >"$W/sc.threads"
-  s1=$(wc -c <"$W/sc.out"); sleep 0.5; s2=$(wc -c <"$W/sc.out")
-  [ "$s2" -gt "$s1" ] || fail "the guest stopped printing under the filters ($*)"
+  s1=$(wc -c <"$W/sc.out")
+  for _ in $(seq 100); do [ "$(wc -c <"$W/sc.out")" -gt "$s1" ] && break; sleep 0.1; done
+  [ "$(wc -c <"$W/sc.out")" -gt "$s1" ] || fail "the guest stopped printing under the filters ($*)"
   kill -TERM "$pid"
   wait "$pid"
   st=$?
