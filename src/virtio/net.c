@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
 struct net_dev;
 
@@ -299,53 +297,6 @@ static bool net_rx_deliver(struct net_dev *n, unsigned int pair)
 	return true;
 }
 
-/* The tap failed (@res < 0) or ended (0): this queue stops receiving. */
-static void net_rx_fail(struct net_dev *n, unsigned int pair, int res)
-{
-	struct net_pair *p = &n->p[pair];
-
-	/* 0 is end of file: a tap never says it, a closed one does. */
-	if (!res)
-		res = -EPIPE;
-	if (!p->rx_dead)
-		net_log(n, "tap read failed on queue %u (%s: was the tap deleted?); it stops receiving",
-			net_rxq(pair), strerror(-res));
-	p->rx_dead = true;
-}
-
-/*
- * Read frames straight from the tap (it is non-blocking) while the guest
- * takes them: one wakeup moves a whole burst, as QEMU does, instead of
- * one io_uring round trip per frame. At most NET_RX_BURST frames, so a
- * busy NIC cannot starve the loop; a frame the guest has no buffers for
- * waits in rx_buf. Only with no read in flight: that one owns rx_buf.
- * d->lock held.
- */
-static void net_rx_drain(struct net_dev *n, unsigned int pair)
-{
-	struct net_pair *p = &n->p[pair];
-
-	for (unsigned int i = 0; i < NET_RX_BURST; i++) {
-		ssize_t r;
-
-		if (p->fd < 0 || p->rx_busy || p->rx_len || p->rx_dead ||
-		    n->d->broken)
-			return;
-		r = read(p->fd, p->rx_buf, NET_HDR_LEN + NET_MAX_FRAME);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (r <= 0) {
-			net_rx_fail(n, pair, r < 0 ? -errno : 0);
-			return;
-		}
-		if (r < NET_HDR_LEN)
-			continue;	/* nothing usable */
-		p->rx_len = (size_t)r;
-		if (!net_rx_deliver(n, pair))
-			return;		/* the frame waits for buffers */
-	}
-}
-
 static void net_rx_done(struct ev_req *req, int res)
 {
 	struct net_pair *p = container_of(req, struct net_pair, rx_req);
@@ -357,14 +308,19 @@ static void net_rx_done(struct ev_req *req, int res)
 	if (p->rx_gen != n->gen || n->d->broken) {
 		/* Reset since: the frame is dropped; activate reads again. */
 	} else if (res == 0 || (res < 0 && res != -EINTR && res != -EAGAIN)) {
-		net_rx_fail(n, pair, res);
+		/* 0 is end of file: a tap never says it, a closed one does. */
+		if (!res)
+			res = -EPIPE;
+		if (!p->rx_dead)
+			net_log(n, "tap read failed on queue %u (%s: was the tap deleted?); it stops receiving",
+				net_rxq(pair), strerror(-res));
+		p->rx_dead = true;
+	} else if (res >= NET_HDR_LEN) {
+		p->rx_len = (size_t)res;
+		if (net_rx_deliver(n, pair))
+			net_rx_submit(n, pair);
 	} else {
-		if (res >= NET_HDR_LEN) {
-			p->rx_len = (size_t)res;
-			if (net_rx_deliver(n, pair))
-				net_rx_drain(n, pair);
-		}
-		net_rx_submit(n, pair);	/* wait for the next burst */
+		net_rx_submit(n, pair);	/* nothing usable: read again */
 	}
 	pthread_mutex_unlock(&n->d->lock);
 }
@@ -390,8 +346,6 @@ static void net_rx_kick(struct net_dev *n, unsigned int pair)
 
 	if (p->rx_len && !net_rx_deliver(n, pair))
 		return;
-	/* Frames may have queued up in the tap while the guest had no room. */
-	net_rx_drain(n, pair);
 	net_rx_submit(n, pair);
 }
 

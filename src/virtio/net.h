@@ -33,7 +33,6 @@
 #define NET_TX_SLOTS		64	/* writes in flight per tx queue */
 #define NET_TX_SEGS		64	/* segments of one tx chain */
 #define NET_RX_STASH		64	/* chains held for one rx frame */
-#define NET_RX_BURST		64	/* frames read per wakeup, at most */
 
 struct net_config {
 	const int *tap_fds;	/* one per pair; -1: no backend (link down) */
