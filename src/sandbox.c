@@ -46,6 +46,7 @@ static const char *const sys_vcpu[] = { "rt_sigtimedwait" };
 static const char *const sys_control[] = {
 	"poll", "ppoll", "accept4", "recvfrom", "sendto", "recvmsg",
 	"sendmsg", "shutdown", "fcntl", "unlink", "rt_sigtimedwait",
+	"fdatasync",		/* disks flushed at a clean stop */
 };
 
 /* ioctls an exit handler may issue on the VM, a vCPU, a tap or vhost. */

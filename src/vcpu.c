@@ -174,9 +174,10 @@ static void vcpu_consume_kick(struct vcpu *vcpu)
  */
 static int vcpu_setup_signals(struct vcpu *vcpu)
 {
-	struct {
+	/* The header and the kernel's 8-byte sigset_t right after it. */
+	union {
 		struct kvm_signal_mask hdr;
-		uint8_t set[8];		/* the kernel's sigset_t */
+		uint8_t raw[sizeof(struct kvm_signal_mask) + 8];
 	} km;
 	sigset_t kick, old;
 
@@ -185,8 +186,8 @@ static int vcpu_setup_signals(struct vcpu *vcpu)
 	if (pthread_sigmask(SIG_BLOCK, &kick, &old))
 		return -EINVAL;
 	sigdelset(&old, vcpu->vm->kick_signal);
-	km.hdr.len = sizeof(km.set);
-	memcpy(km.set, &old, sizeof(km.set));
+	km.hdr.len = 8;
+	memcpy(km.raw + sizeof(struct kvm_signal_mask), &old, 8);
 	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &km) < 0)
 		return -errno;
 	return 0;

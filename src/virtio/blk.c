@@ -78,6 +78,7 @@ struct blk_dev {
 	 */
 	uint32_t gen;
 	unsigned int inflight;		/* slots taken, all queues */
+	uint64_t host_errors;		/* requests the host failed */
 	bool resetting;
 	bool idle_ok;			/* idle was initialised */
 	pthread_cond_t idle;		/* inflight reached 0 */
@@ -531,6 +532,41 @@ static void blk_resume(struct blk_dev *b, unsigned int qi)
 	blk_queue_run(b, qi);
 }
 
+/*
+ * The host failed a request (a dying disk, a full filesystem): the guest
+ * gets VIRTIO_BLK_S_IOERR, and the user a log line, but only the first
+ * few, so a guest retrying a bad sector cannot flood the log.
+ */
+#define BLK_HOST_ERRORS_LOGGED	4
+
+static void blk_log_host_error(struct blk_dev *b, const struct blk_slot *s,
+			       int res)
+{
+	static const char *const what[] = {
+		[BLK_STAGE_READ] = "read", [BLK_STAGE_WRITE] = "write",
+		[BLK_STAGE_FLUSH] = "flush",
+	};
+	struct virtio_dev *d = b->d;
+	char msg[224], short_done[40];
+
+	snprintf(short_done, sizeof(short_done), "%d bytes done", res);
+	if (++b->host_errors > BLK_HOST_ERRORS_LOGGED || !d->log)
+		return;
+	if (s->stage == BLK_STAGE_FLUSH)
+		snprintf(msg, sizeof(msg), "%s: host flush failed: %s; the guest gets an I/O error",
+			 d->name, strerror(-res));
+	else
+		snprintf(msg, sizeof(msg), "%s: host %s of %llu bytes at sector %llu failed: %s%s; the guest gets an I/O error%s",
+			 d->name, what[s->stage],
+			 (unsigned long long)s->req.len,
+			 (unsigned long long)s->req.sector,
+			 res < 0 ? strerror(-res) : "only ",
+			 res < 0 ? "" : short_done,
+			 b->host_errors == BLK_HOST_ERRORS_LOGGED ?
+			 " (further host errors are not logged)" : "");
+	d->log(d->log_ctx, msg);
+}
+
 /* ev_req done: a stage finished, on the loop thread, d->lock not held. */
 static void blk_io_done(struct ev_req *ev, int res)
 {
@@ -544,6 +580,10 @@ static void blk_io_done(struct ev_req *ev, int res)
 		/* Reset since: the chain and its status byte are not ours. */
 		blk_slot_put(b, s);
 	} else {
+		if (s->stage <= BLK_STAGE_FLUSH &&
+		    (res < 0 || (s->stage != BLK_STAGE_FLUSH &&
+				 (uint64_t)res != s->req.len)))
+			blk_log_host_error(b, s, res);
 		status = blk_step(b, s, res);
 		if (status >= 0)
 			blk_finish(b, s, (uint8_t)status);
@@ -906,6 +946,17 @@ void virtio_blk_destroy(struct virtio_dev *d)
 
 	if (!b || d->ops != &blk_ops)
 		return;
+	/*
+	 * A clean stop makes what the guest wrote durable, flushed or not,
+	 * as QEMU does at exit: a host crash right after must not lose it.
+	 */
+	if (!b->ro && b->fd >= 0 && fdatasync(b->fd) && d->log) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "%s: host flush at stop failed: %s",
+			 d->name, strerror(errno));
+		d->log(d->log_ctx, msg);
+	}
 	blk_free(b);
 	d->priv = NULL;
 }

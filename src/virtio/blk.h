@@ -48,7 +48,8 @@ int virtio_blk_create(struct virtio_dev *d, const struct blk_config *cfg,
 		      struct errbuf *err);
 
 /*
- * virtio_blk_destroy - close the disk and free the device state. The
+ * virtio_blk_destroy - flush a writable disk to stable storage (logged
+ * on failure), close it and free the device state. The
  * event loop must be stopped first (no completion may still arrive).
  * Safe on a device whose create failed, and twice.
  */

@@ -3,12 +3,13 @@
  * virtio-pci modern transport.
  *
  * The common configuration structure is a set of fixed-width registers;
- * an access must match a register's offset and width exactly, anything
- * else reads 0 and is dropped on write, so a hostile driver can only
- * ever reach the documented state changes. Those are then checked
- * against the device status: features freeze at FEATURES_OK, ring
- * addresses freeze once a queue is enabled, and a rule broken in a way
- * that leaves the device unusable becomes NEEDS_RESET, never a crash.
+ * an access must match a register's offset and width exactly (a 64-bit
+ * ring address may also be accessed whole), anything else reads 0 and
+ * is dropped on write, so a hostile driver can only ever reach the
+ * documented state changes. Those are then checked against the device
+ * status: features freeze at FEATURES_OK, ring addresses freeze once a
+ * queue is enabled, and a rule broken in a way that leaves the device
+ * unusable becomes NEEDS_RESET, never a crash.
  *
  * Locking follows the device model: d->lock is held around every
  * register access (taken here) and by whoever calls signal_queue or
@@ -492,8 +493,22 @@ static void vp_common_write(struct virtio_pci *vp, uint64_t off, uint32_t val)
 	}
 }
 
-static void vp_common_io(struct virtio_pci *vp, uint64_t off, uint8_t *data,
-			 uint32_t len, bool is_write)
+/*
+ * queue_desc, queue_driver and queue_device are 64-bit fields, and their
+ * natural access is 64 bits wide: a driver may also use two 32-bit
+ * halves (virtio 1.2, 4.1.3.1), so the register table holds the halves
+ * and a whole access is those two, low first.
+ */
+static bool vp_common_is64(uint64_t off)
+{
+	return off == VIRTIO_PCI_COMMON_Q_DESCLO ||
+	       off == VIRTIO_PCI_COMMON_Q_AVAILLO ||
+	       off == VIRTIO_PCI_COMMON_Q_USEDLO;
+}
+
+/* One register access; the width must match the register's. */
+static void vp_common_reg(struct virtio_pci *vp, uint64_t off, uint8_t *data,
+			  uint32_t len, bool is_write)
 {
 	if (vp_common_width(off) != len) {
 		if (!is_write)
@@ -504,6 +519,17 @@ static void vp_common_io(struct virtio_pci *vp, uint64_t off, uint8_t *data,
 		vp_common_write(vp, off, get_le(data, len));
 	else
 		put_le(data, len, vp_common_read(vp, off));
+}
+
+static void vp_common_io(struct virtio_pci *vp, uint64_t off, uint8_t *data,
+			 uint32_t len, bool is_write)
+{
+	if (len == 8 && vp_common_is64(off)) {
+		vp_common_reg(vp, off, data, 4, is_write);
+		vp_common_reg(vp, off + 4, data + 4, 4, is_write);
+		return;
+	}
+	vp_common_reg(vp, off, data, len, is_write);
 }
 
 /* The other regions ------------------------------------------------------ */

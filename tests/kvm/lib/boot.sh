@@ -1,4 +1,5 @@
 # tests/kvm/lib/boot.sh — helpers sourced by the Linux boot cases (tests/kvm/boot-*.sh).
+# shellcheck shell=sh
 # POSIX sh: the cases run under busybox sh inside the nested machine, under any sh on hardware.
 #
 # Env (set by tests/kvm-suite): VMM (vmm binary), KERNEL, INITRD (guest kit: guest/mkguest.sh),
@@ -102,3 +103,48 @@ expect_eq() {
 expect_ready() { expect_console '^VMM-GUEST-READY$' "the guest kit's ready marker"; }
 # console_value NAME: the value printed by the guest as NAME=value
 console_value() { sed -n "s/.*$1=\([0-9][0-9]*\).*/\1/p" "$CONSOLE" | head -n1; }
+
+# For cases that act on the VM while it runs (fault injection, signals):
+# start_vmm VMM-ARGS...: boots the guest kit in the background with stdin from /dev/null; $vpid is
+#   vmm itself (no timeout wrapper in between, so a signal sent to it reaches vmm), and a watchdog
+#   kills it after VMM_TEST_TIMEOUT s
+start_vmm() {
+  echo "run (background): $VMM --kernel $KERNEL --initrd $INITRD $*"
+  : >"$WORK/console.raw"
+  "$VMM" --kernel "$KERNEL" --initrd "$INITRD" "$@" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
+  vpid=$!
+  (sleep "$VMM_TEST_TIMEOUT"; kill -9 "$vpid" 2>/dev/null) &
+  vdog=$!
+}
+# refresh_console: $CONSOLE from what the guest printed so far
+refresh_console() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
+# wait_console ERE [N]: until N (default 1) console lines match ERE (0), or vmm ended first (1)
+wait_console() {
+  while kill -0 "$vpid" 2>/dev/null; do
+    refresh_console
+    _c=$(grep -cE -- "$1" "$CONSOLE")
+    [ "${_c:-0}" -ge "${2:-1}" ] && return 0
+    sleep 0.5
+  done
+  refresh_console
+  _c=$(grep -cE -- "$1" "$CONSOLE")
+  [ "${_c:-0}" -ge "${2:-1}" ]
+}
+# wait_vmm: wait for the background vmm; sets $status
+wait_vmm() {
+  wait "$vpid"
+  status=$?
+  kill "$vdog" 2>/dev/null
+  refresh_console
+  echo "vmm exited with status $status"
+}
+
+# expect_host_errors ERE WHAT: vmm logged the host's failures of virtio-blk0 (a line matching ERE),
+# and no more than the 4 lines it promises, however often the guest retried
+expect_host_errors() {
+  grep -qE -- "virtio-blk0: host $1" "$VMMERR" \
+    && ok "vmm logged $2: $(grep -m1 'virtio-blk0: host' "$VMMERR")" || fail "vmm did not log $2"
+  _nl=$(grep -c 'virtio-blk0: host' "$VMMERR")
+  [ "$_nl" -le 4 ] && ok "$_nl such lines (bounded at 4)" \
+    || fail "$_nl lines about host errors: the log is not bounded"
+}

@@ -16,7 +16,7 @@ mkroot() {
   mkdir -p "$_d/bin" "$_d/sbin" "$_d/proc" "$_d/sys" "$_d/dev" "$_d/tmp" "$_d/data"
   cp /bin/busybox "$_d/bin/busybox"
   for _a in sh mount umount sync poweroff cat echo ls dd sha256sum grep sed awk head wc \
-            mkdir rm touch sleep uname dmesg tr od hexdump; do
+            mkdir rm touch sleep uname dmesg tr od hexdump cut; do
     ln -s busybox "$_d/bin/$_a"
   done
   echo "content made on the host" >"$_d/data/hello.txt"

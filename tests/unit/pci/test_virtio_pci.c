@@ -561,6 +561,110 @@ static void test_common_bad_widths(void **state)
 	assert_true(status(f) & VIRTIO_STATUS_FEATURES_OK);
 }
 
+/*
+ * queue_desc, queue_driver and queue_device are 64-bit fields whose
+ * natural access is one 64-bit read or write (virtio 1.2, 4.1.3.1); a
+ * driver may also split them. Only those three take 8 bytes: any other
+ * 8-byte access is refused, and a live queue's addresses stay frozen.
+ */
+static uint64_t rd64(struct fix *f, uint64_t off)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(bus_dispatch(&f->mmio, bar(f) + off, (uint8_t *)&v,
+				      8, false), 0);
+	return v;
+}
+
+static void wr64(struct fix *f, uint64_t off, uint64_t v)
+{
+	assert_int_equal(bus_dispatch(&f->mmio, bar(f) + off, (uint8_t *)&v,
+				      8, true), 0);
+}
+
+/* Each ring address takes one 64-bit write and reads back whole. */
+static void test_ring_addr_64bit(void **state)
+{
+	static const uint32_t field[] = {
+		VIRTIO_PCI_COMMON_Q_DESCLO, VIRTIO_PCI_COMMON_Q_AVAILLO,
+		VIRTIO_PCI_COMMON_Q_USEDLO,
+	};
+	struct fix *f = *state;
+
+	wr(f, VIRTIO_PCI_COMMON_Q_SELECT, 1, 2);
+	for (unsigned int i = 0; i < ARRAY_SIZE(field); i++) {
+		uint64_t v = 0x123456789abcd000ULL + i * 0x100;
+
+		wr64(f, field[i], v);
+		assert_int_equal(rd(f, field[i], 4), (uint32_t)v);
+		assert_int_equal(rd(f, field[i] + 4, 4), (uint32_t)(v >> 32));
+		assert_int_equal(rd64(f, field[i]), v);
+	}
+	assert_int_equal(f->vp.q[1].desc, 0x123456789abcd000ULL);
+	assert_int_equal(f->vp.q[1].driver, 0x123456789abcd100ULL);
+	assert_int_equal(f->vp.q[1].device, 0x123456789abcd200ULL);
+	assert_int_equal(f->vp.q[0].desc, 0);
+}
+
+/* A queue set up with 64-bit writes only works like any other. */
+static void test_queue_enable_64bit(void **state)
+{
+	struct fix *f = *state;
+
+	negotiate(f);
+	wr(f, VIRTIO_PCI_COMMON_Q_SELECT, 0, 2);
+	wr(f, VIRTIO_PCI_COMMON_Q_SIZE, 8, 2);
+	wr64(f, VIRTIO_PCI_COMMON_Q_DESCLO, 0x10000);
+	wr64(f, VIRTIO_PCI_COMMON_Q_AVAILLO, 0x11000);
+	wr64(f, VIRTIO_PCI_COMMON_Q_USEDLO, 0x12000);
+	wr(f, VIRTIO_PCI_COMMON_Q_ENABLE, 1, 2);
+	assert_int_equal(rd(f, VIRTIO_PCI_COMMON_Q_ENABLE, 2), 1);
+	assert_false(rd(f, VIRTIO_PCI_COMMON_STATUS, 1) &
+		     VIRTIO_STATUS_NEEDS_RESET);
+	assert_true(f->fd.d.vqs[0].ready);
+	/* Live: a whole write changes neither half. */
+	wr64(f, VIRTIO_PCI_COMMON_Q_DESCLO, 0xffffffff00020000ULL);
+	assert_int_equal(rd64(f, VIRTIO_PCI_COMMON_Q_DESCLO), 0x10000);
+}
+
+/* A queue that does not exist: 64-bit writes go nowhere, reads are 0. */
+static void test_ring_addr_64bit_no_queue(void **state)
+{
+	struct fix *f = *state;
+
+	wr(f, VIRTIO_PCI_COMMON_Q_SELECT, NR_Q, 2);
+	wr64(f, VIRTIO_PCI_COMMON_Q_DESCLO, 0x10000);
+	assert_int_equal(rd64(f, VIRTIO_PCI_COMMON_Q_DESCLO), 0);
+	for (unsigned int qi = 0; qi < NR_Q; qi++)
+		assert_int_equal(f->vp.q[qi].desc, 0);
+}
+
+/* Everywhere else an 8-byte access is still a wrong width. */
+static void test_other_64bit_refused(void **state)
+{
+	struct fix *f = *state;
+
+	wr(f, VIRTIO_PCI_COMMON_Q_SELECT, 0, 2);
+	/* Straddling two fields: the high half of desc and driver's low. */
+	wr64(f, VIRTIO_PCI_COMMON_Q_DESCHI, 0x1111111122222222ULL);
+	assert_int_equal(f->vp.q[0].desc, 0);
+	assert_int_equal(f->vp.q[0].driver, 0);
+	assert_int_equal(rd64(f, VIRTIO_PCI_COMMON_Q_DESCHI), 0);
+	/* Two 32-bit registers side by side: the feature select and window. */
+	wr64(f, VIRTIO_PCI_COMMON_GFSELECT, 0x0000000100000000ULL);
+	assert_int_equal(rd(f, VIRTIO_PCI_COMMON_GFSELECT, 4), 0);
+	assert_int_equal(rd(f, VIRTIO_PCI_COMMON_GF, 4), 0);
+	assert_int_equal(rd64(f, VIRTIO_PCI_COMMON_DFSELECT), 0);
+	/* Status in an 8-byte write would be a reset or a status change. */
+	set_status(f, VIRTIO_STATUS_ACKNOWLEDGE);
+	wr64(f, VIRTIO_PCI_COMMON_MSIX, 0);
+	wr64(f, VIRTIO_PCI_COMMON_STATUS, 0);
+	assert_int_equal(rd(f, VIRTIO_PCI_COMMON_STATUS, 1),
+			 VIRTIO_STATUS_ACKNOWLEDGE);
+	assert_int_equal(rd(f, VIRTIO_PCI_COMMON_MSIX, 2),
+			 VIRTIO_PCI_NO_VECTOR);
+}
+
 static void test_notify_userspace(void **state)
 {
 	struct fix *f = *state;
@@ -847,6 +951,10 @@ int main(void)
 		T(test_reset),
 		T(test_device_config),
 		T(test_common_bad_widths),
+		T(test_ring_addr_64bit),
+		T(test_queue_enable_64bit),
+		T(test_ring_addr_64bit_no_queue),
+		T(test_other_64bit_refused),
 		TN(test_notify_userspace),
 		T(test_notify_eventfd),
 		T(test_msix_interrupts),

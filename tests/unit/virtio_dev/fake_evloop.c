@@ -104,7 +104,7 @@ unsigned int fake_evloop_run(struct fake_evloop *f)
 		memmove(&f->pending[0], &f->pending[1],
 			(f->nr_pending - 1) * sizeof(s));
 		f->nr_pending--;
-		s.req->done(s.req, fake_do(f, &s));
+		s.req->done(s.req, f->io_err ? f->io_err : fake_do(f, &s));
 		ran++;
 	}
 	return ran;

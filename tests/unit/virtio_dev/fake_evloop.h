@@ -36,6 +36,7 @@ struct fake_evloop {
 	unsigned int nr_pending;
 	unsigned int calls[FAKE_NR_OPS];	/* submissions, by kind */
 	int submit_err;		/* non-zero: every submission fails so */
+	int io_err;		/* non-zero: every operation completes so */
 	bool no_punch;		/* fallocate(PUNCH_HOLE) -> -EOPNOTSUPP */
 	bool no_zero_range;	/* fallocate(ZERO_RANGE) -> -EOPNOTSUPP */
 	int fallocate_modes[16];	/* modes of the first fallocates */

@@ -1020,6 +1020,39 @@ static void test_exec_io_errors(void **state)
 	fake_evloop_run(&x->fe);
 	expect_used(x, &g, 1);
 	assert_int_equal(status_of(x, &g), VIRTIO_BLK_S_IOERR);
+	assert_int_equal(x->f.nr_logs, 1);
+	assert_non_null(strstr(x->f.last_log, "only 0 bytes done"));
+
+	/*
+	 * The host's disk is full: writes and flushes fail, the guest gets
+	 * IOERR every time and the log only the first few, whatever the
+	 * guest retries.
+	 */
+	x->fe.io_err = -ENOSPC;
+	g = post(x, VIRTIO_BLK_T_FLUSH, 0, 0, 1, 0);
+	devfix_notify(&x->f, 0);
+	fake_evloop_run(&x->fe);
+	expect_used(x, &g, 1);
+	assert_int_equal(status_of(x, &g), VIRTIO_BLK_S_IOERR);
+	assert_non_null(strstr(x->f.last_log, "host flush failed: No space left"));
+	for (int i = 0; i < 20; i++) {
+		g = post(x, VIRTIO_BLK_T_OUT, 8, 4096, 1, 0);
+		devfix_notify(&x->f, 0);
+		fake_evloop_run(&x->fe);
+		expect_used(x, &g, 1);
+		assert_int_equal(status_of(x, &g), VIRTIO_BLK_S_IOERR);
+	}
+	assert_int_equal(x->f.nr_logs, 4);
+	assert_non_null(strstr(x->f.last_log, "host write of 4096 bytes at sector 8 failed: No space left on device"));
+	assert_non_null(strstr(x->f.last_log, "further host errors are not logged"));
+	assert_false(x->f.d.broken);
+	/* The host recovers: so does the disk. */
+	x->fe.io_err = 0;
+	g = post(x, VIRTIO_BLK_T_OUT, 8, 4096, 1, 0);
+	devfix_notify(&x->f, 0);
+	fake_evloop_run(&x->fe);
+	expect_used(x, &g, 1);
+	assert_int_equal(status_of(x, &g), VIRTIO_BLK_S_OK);
 
 	/* The loop refused the submission. */
 	x->fe.submit_err = -EBUSY;
