@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * seccomp allowlists for the VMM's threads. The filters are compiled once
- * per VM, on the caller's thread during set-up; each thread then loads its
- * own with two prctl() calls and no allocation, before guest code runs.
+ * seccomp allowlists for the VMM's threads. The filters are compiled to
+ * BPF at build time (src/sandbox_gen.c); each thread loads its own with
+ * two prctl() calls and no allocation, before guest code runs.
  */
 #ifndef VMM_SANDBOX_H
 #define VMM_SANDBOX_H
@@ -25,8 +25,8 @@ struct sandbox {
 };
 
 /*
- * sandbox_build - compile the filters for @mode (DEFAULT means ON; OFF
- * compiles nothing). Returns 0 or -errno with @err set.
+ * sandbox_build - pick the filters for @mode (DEFAULT means ON; OFF
+ * picks none). Returns 0, or -EINVAL with @err set for an unknown mode.
  */
 int sandbox_build(struct sandbox *sb, enum vmm_seccomp mode,
 		  struct errbuf *err);
@@ -38,10 +38,18 @@ int sandbox_build(struct sandbox *sb, enum vmm_seccomp mode,
  */
 int sandbox_enter(const struct sandbox *sb, enum sandbox_kind kind);
 
-/* sandbox_free - free what sandbox_build made; @sb is then OFF. */
+/* sandbox_free - forget what sandbox_build picked; @sb is then OFF. */
 void sandbox_free(struct sandbox *sb);
 
 /* sandbox_kind_name - "vcpu", "io" or "control". */
-const char *sandbox_kind_name(enum sandbox_kind kind);
+static inline const char *sandbox_kind_name(enum sandbox_kind kind)
+{
+	static const char *const name[SANDBOX_NR] = {
+		[SANDBOX_VCPU] = "vcpu", [SANDBOX_IO] = "io",
+		[SANDBOX_CONTROL] = "control",
+	};
+
+	return kind < SANDBOX_NR ? name[kind] : "?";
+}
 
 #endif

@@ -58,6 +58,7 @@ initrd_plus "$ov" "$WORK/initrd.img"
 # The guest runs in the background while this side plays the host.
 # A third NIC on "lo", which is no tap: vmm says so and the guest sees that NIC link-down.
 echo "run: $VMM --cpus 2 --net tap=$t0,mac=52:54:00:12:34:56,queues=2 --net tap=$t1 --net tap=lo ..."
+: >"$WORK/console.raw"     # before vmm starts: the first refresh must find it
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/initrd.img" \
   --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" --net tap=lo \
   --cmdline "$(run_cmdline 'sh /net-test.sh')" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
