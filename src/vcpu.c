@@ -105,6 +105,7 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	enum vcpu_exit_kind kind;
+	uint64_t rip;
 
 	kind = run->exit_reason == KVM_EXIT_IO ? VCPU_EXIT_IO :
 	       run->exit_reason == KVM_EXIT_MMIO ? VCPU_EXIT_MMIO :
@@ -123,11 +124,16 @@ static bool vcpu_handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_SHUTDOWN:
 		/*
 		 * A triple fault: how Linux's reboot=t resets the machine, but
-		 * also what an early guest crash looks like, so say it.
+		 * also what an early guest crash looks like, so say it. On AMD,
+		 * KVM has already reset the vCPU (its VMCB is undefined after
+		 * a shutdown), so rip is the reset vector's, not the fault's.
 		 */
+		rip = vcpu_rip(vcpu);
 		vm_log(vcpu->vm, VMM_LOG_WARN,
+		       rip == 0xfff0 ?
+		       "vcpu%u: triple fault (rip 0x%llx: KVM reset the vCPU before saying so), treated as a reset" :
 		       "vcpu%u: triple fault at rip 0x%llx, treated as a reset",
-		       vcpu->id, (unsigned long long)vcpu_rip(vcpu));
+		       vcpu->id, (unsigned long long)rip);
 		vm_request_stop(vcpu->vm, VMM_EXIT_RESET, 0);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:

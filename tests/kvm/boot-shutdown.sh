@@ -7,6 +7,7 @@
 
 S=$WORK/api.sock
 echo "run: $VMM --api-socket $S ... vmm_run='sleep 600'"
+: >"$WORK/console.raw"     # before vmm starts: the first refresh must find it
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --api-socket "$S" \
   --cmdline "$(run_cmdline 'sleep 600')" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
 vpid=$!

@@ -26,6 +26,7 @@ EOS
 initrd_plus "$ov" "$WORK/initrd.img"
 
 echo "run: $VMM --vsock cid=$cid ..."
+: >"$WORK/console.raw"     # before vmm starts: the first refresh must find it
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/initrd.img" \
   --vsock "cid=$cid" --cmdline "$(run_cmdline 'sh /vsock-test.sh')" \
   </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
