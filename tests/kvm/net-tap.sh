@@ -60,7 +60,7 @@ initrd_plus "$ov" "$WORK/initrd.img"
 echo "run: $VMM --cpus 2 --net tap=$t0,mac=52:54:00:12:34:56,queues=2 --net tap=$t1 --net tap=lo ..."
 : >"$WORK/console.raw"     # before vmm starts: the first refresh must find it
 timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/initrd.img" \
-  --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" --net tap=lo \
+  --api-socket "$WORK/api.sock" --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" --net tap=lo \
   --cmdline "$(run_cmdline 'sh /net-test.sh')" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
 vpid=$!
 refresh() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
@@ -79,14 +79,27 @@ ok "the guest set eth0 and eth1 up"
 ping -c 2 -w 30 10.0.2.15 >/dev/null && ok "host pings the guest on eth0" || fail "host cannot ping 10.0.2.15"
 ping -c 2 -w 30 10.0.3.15 >/dev/null && ok "host pings the guest on eth1" || fail "host cannot ping 10.0.3.15"
 
-"$XFER" listen 5002 >"$WORK/h5002.txt" 2>&1 &
+# Each transfer has a time limit (a few times what it takes in the nested machine), so a stalled
+# one fails with the logs and the counters instead of running into the suite's case timeout.
+stalled() {
+  for t in "$t0" "$t1"; do
+    echo "--- tap $t: $(cat "/sys/class/net/$t/statistics/tx_packets" 2>/dev/null) frames to vmm," \
+         "$(cat "/sys/class/net/$t/statistics/tx_dropped" 2>/dev/null) dropped (vmm not reading)," \
+         "$(cat "/sys/class/net/$t/statistics/rx_packets" 2>/dev/null) from vmm"
+  done
+  echo "--- vmm metrics"; timeout 10 "$VMM" ctl "$WORK/api.sock" metrics
+  fail "$@"
+}
+timeout 300 "$XFER" listen 5002 >"$WORK/h5002.txt" 2>&1 &
 l1=$!
-"$XFER" listen 5004 >"$WORK/h5004.txt" 2>&1 &
+timeout 300 "$XFER" listen 5004 >"$WORK/h5004.txt" 2>&1 &
 l2=$!
-"$XFER" send 10.0.2.15 5001 104857600 3 >"$WORK/s5001.txt" 2>&1 || fail "sending 100 MB to the guest: $(cat "$WORK/s5001.txt")"
-"$XFER" send 10.0.3.15 5003 1048576 5 >"$WORK/s5003.txt" 2>&1 || fail "sending 1 MB to the guest: $(cat "$WORK/s5003.txt")"
-wait $l1 || fail "receiving 100 MB from the guest: $(cat "$WORK/h5002.txt")"
-wait $l2 || fail "receiving 1 MB from the guest: $(cat "$WORK/h5004.txt")"
+timeout 180 "$XFER" send 10.0.2.15 5001 104857600 3 >"$WORK/s5001.txt" 2>&1 \
+  || stalled "sending 100 MB to the guest: $(cat "$WORK/s5001.txt")"
+timeout 60 "$XFER" send 10.0.3.15 5003 1048576 5 >"$WORK/s5003.txt" 2>&1 \
+  || stalled "sending 1 MB to the guest: $(cat "$WORK/s5003.txt")"
+wait $l1 || stalled "receiving 100 MB from the guest: $(cat "$WORK/h5002.txt")"
+wait $l2 || stalled "receiving 1 MB from the guest: $(cat "$WORK/h5004.txt")"
 
 "$IP" link del "$t1" || fail "deleting $t1"
 "$XFER" send 10.0.2.15 5005 1 >/dev/null 2>&1 || fail "telling the guest the tap is gone"
