@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * sandbox-gen: compiles the seccomp allowlists of src/sandbox.c to
- * classic BPF at build time and writes them as C arrays (sandbox_bpf.h),
- * so vmm loads a ready filter with one prctl() per thread and does not
- * run libseccomp's compiler for every VM (about 0.7 ms of start-up
- * natively, 20 ms in a nested TCG machine), nor link libseccomp at all.
+ * sandbox-gen: compiles vmm's seccomp allowlists (below) to classic BPF
+ * at build time and writes them as C arrays (sandbox_bpf.h) for
+ * src/sandbox.c, so vmm loads a ready filter with one prctl() per thread
+ * and neither runs libseccomp's compiler for every VM (about 0.7 ms of
+ * start-up natively, 20 ms in a nested TCG machine) nor links libseccomp.
  *
  * The lists (one per kind of thread):
  *   - every thread: I/O on the descriptors it already has, futexes,

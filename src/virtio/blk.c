@@ -549,9 +549,9 @@ static void blk_log_host_error(struct blk_dev *b, const struct blk_slot *s,
 	struct virtio_dev *d = b->d;
 	char msg[224], short_done[40];
 
-	snprintf(short_done, sizeof(short_done), "%d bytes done", res);
 	if (++b->host_errors > BLK_HOST_ERRORS_LOGGED || !d->log)
 		return;
+	snprintf(short_done, sizeof(short_done), "%d bytes done", res);
 	if (s->stage == BLK_STAGE_FLUSH)
 		snprintf(msg, sizeof(msg), "%s: host flush failed: %s; the guest gets an I/O error",
 			 d->name, strerror(-res));
@@ -580,11 +580,10 @@ static void blk_io_done(struct ev_req *ev, int res)
 		/* Reset since: the chain and its status byte are not ours. */
 		blk_slot_put(b, s);
 	} else {
-		if (s->stage <= BLK_STAGE_FLUSH &&
-		    (res < 0 || (s->stage != BLK_STAGE_FLUSH &&
-				 (uint64_t)res != s->req.len)))
-			blk_log_host_error(b, s, res);
 		status = blk_step(b, s, res);
+		/* blk_step judged the transfer; read, write, flush stay put. */
+		if (status == VIRTIO_BLK_S_IOERR && s->stage <= BLK_STAGE_FLUSH)
+			blk_log_host_error(b, s, res);
 		if (status >= 0)
 			blk_finish(b, s, (uint8_t)status);
 	}

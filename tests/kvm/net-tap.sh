@@ -63,16 +63,6 @@ timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/init
   --api-socket "$WORK/api.sock" --mem 512M --cpus 2 --net "tap=$t0,mac=52:54:00:12:34:56,queues=2" --net "tap=$t1" --net tap=lo \
   --cmdline "$(run_cmdline 'sh /net-test.sh')" </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
 vpid=$!
-refresh() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
-wait_console() {   # ERE: wait until the console shows it, or vmm ends
-  while kill -0 $vpid 2>/dev/null; do
-    refresh
-    grep -qE -- "$1" "$CONSOLE" && return 0
-    sleep 1
-  done
-  refresh
-  grep -qE -- "$1" "$CONSOLE"
-}
 wait_console '^VMM-NET-UP$' || { wait $vpid; status=$?; fail "the guest never got its NICs up (vmm status $status)"; }
 ok "the guest set eth0 and eth1 up"
 
@@ -105,7 +95,7 @@ wait $l2 || stalled "receiving 1 MB from the guest: $(cat "$WORK/h5004.txt")"
 "$XFER" send 10.0.2.15 5005 1 >/dev/null 2>&1 || fail "telling the guest the tap is gone"
 wait $vpid
 status=$?
-refresh
+refresh_console
 echo "vmm exited with status $status"
 
 expect_status 0 "guest powered off"

@@ -31,13 +31,7 @@ timeout -k 20 "$VMM_TEST_TIMEOUT" "$VMM" --kernel "$KERNEL" --initrd "$WORK/init
   --vsock "cid=$cid" --cmdline "$(run_cmdline 'sh /vsock-test.sh')" \
   </dev/null >"$WORK/console.raw" 2>"$VMMERR" &
 vpid=$!
-refresh() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
-while kill -0 $vpid 2>/dev/null; do
-  refresh
-  grep -q '^VMM-VSOCK-LISTENING$' "$CONSOLE" && break
-  sleep 1
-done
-grep -q '^VMM-VSOCK-LISTENING$' "$CONSOLE" || { wait $vpid; status=$?; fail "the guest never listened (vmm status $status)"; }
+wait_console '^VMM-VSOCK-LISTENING$' || { wait $vpid; status=$?; fail "the guest never listened (vmm status $status)"; }
 
 # A second VM may not take the same CID.
 timeout -k 5 120 "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --vsock "cid=$cid" </dev/null >/dev/null 2>"$WORK/dup.err"
@@ -51,7 +45,7 @@ reply=$(echo "from-host-$$" | "$ECHO" connect "$cid" 1234) || fail "host -> gues
 expect_eq "$reply" "from-host-$$" "host -> guest round trip"
 wait $vpid
 status=$?
-refresh
+refresh_console
 wait $hl || fail "the host listener failed: $(cat "$WORK/hlisten.log")"
 expect_status 0 "guest powered off"
 expect_console '^VMM-VSOCK-LISTENER-EXIT 0$' "the guest's listener served one connection"

@@ -118,17 +118,16 @@ start_vmm() {
 }
 # refresh_console: $CONSOLE from what the guest printed so far
 refresh_console() { tr -d '\r' <"$WORK/console.raw" >"$CONSOLE"; }
-# wait_console ERE [N]: until N (default 1) console lines match ERE (0), or vmm ended first (1)
+# wait_console ERE [N]: until N (default 1) console lines match ERE (0), or vmm ended first (1);
+# $vpid is the background vmm (start_vmm's, or a case's own)
 wait_console() {
-  while kill -0 "$vpid" 2>/dev/null; do
+  while :; do
     refresh_console
     _c=$(grep -cE -- "$1" "$CONSOLE")
     [ "${_c:-0}" -ge "${2:-1}" ] && return 0
+    kill -0 "$vpid" 2>/dev/null || return 1
     sleep 0.5
   done
-  refresh_console
-  _c=$(grep -cE -- "$1" "$CONSOLE")
-  [ "${_c:-0}" -ge "${2:-1}" ]
 }
 # wait_vmm: wait for the background vmm; sets $status
 wait_vmm() {
